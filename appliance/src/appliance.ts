@@ -1,0 +1,94 @@
+/**
+ * One appliance: a box's database, op log, blob store and workspace, started and stopped
+ * as one service. Everything from outside (clock, randomness, where data lives, which
+ * port) is given here, so tests can run many in one process.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase, type Db } from './db/index.js';
+import { cryptoRandom, systemClock, type Clock, type Random } from './clock/index.js';
+import { OpLog } from './ops/index.js';
+import { Accounts, LoginLimiter, Sessions } from './auth/index.js';
+import { Spaces } from './spaces/index.js';
+import { BlobStore } from './blobs/index.js';
+import { SiteInfo } from './setup/index.js';
+import { createApp, type Services } from './http/index.js';
+import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
+
+export interface ApplianceOptions {
+  /** Where the database and blobs live. */
+  readonly dataDir: string;
+  readonly port?: number;
+  readonly host?: string;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly secureCookies?: boolean;
+  readonly logError?: (err: unknown) => void;
+}
+
+export const VERSION = '0.1.0';
+
+export class Appliance {
+  readonly services: Services;
+  readonly app: ReturnType<typeof createApp>;
+  private server: ServerType | undefined;
+  private readonly db: Db;
+
+  constructor(private readonly opts: ApplianceOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const clock = opts.clock ?? systemClock;
+    const random = opts.random ?? cryptoRandom;
+    const db = openDatabase({ path: join(opts.dataDir, 'solidaire.db') });
+    this.db = db;
+    const site = new SiteInfo({ db, clock });
+    const spaces = new Spaces({ db, clock });
+    const log = new OpLog({ db, key: site.key, clock, hosts: (s) => spaces.hosts(s), observers: recordObservers(db) });
+    this.services = {
+      db,
+      log,
+      clock,
+      random,
+      site,
+      spaces,
+      accounts: new Accounts({ db, clock, random }),
+      sessions: new Sessions({ db, clock, random }),
+      limiter: new LoginLimiter({ clock }),
+      blobs: new BlobStore({ dir: join(opts.dataDir, 'blobs'), db, clock, random }),
+      secureCookies: opts.secureCookies ?? false,
+    };
+    this.app = createApp({
+      services: this.services,
+      rooms: roomRouters(),
+      streamedBodies,
+      version: VERSION,
+      ...(opts.logError ? { logError: (e: unknown) => opts.logError!(e) } : {}),
+    });
+  }
+
+  /** Listen for HTTP; resolves with the URL once the port is bound. */
+  async start(): Promise<string> {
+    if (this.server) throw new Error('this appliance is already started');
+    const host = this.opts.host ?? '0.0.0.0';
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = serve({ fetch: this.app.fetch, port: this.opts.port ?? 8080, hostname: host }, (info: AddressInfo) => resolve(info.port));
+      server.once('error', reject);
+      this.server = server;
+    });
+    return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  }
+
+  /** Stop listening, close every connection and the database. Safe to call twice. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+      });
+    }
+    if (this.db.open) this.db.close();
+  }
+}

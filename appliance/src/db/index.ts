@@ -1,0 +1,50 @@
+/**
+ * The appliance's SQLite database: better-sqlite3 (synchronous, one connection per
+ * process), WAL, synchronous=FULL so an acknowledged commit survives a power cut,
+ * numbered migrations applied in order and recorded in PRAGMA user_version.
+ */
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = Database.Database;
+
+// Same relative place from src/db and from dist/db.
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+export interface OpenOptions {
+  /** Path of the database file, or ':memory:'. */
+  readonly path: string;
+}
+
+export function openDatabase({ path }: OpenOptions): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL: the WAL is fsynced at every commit, so a write we acknowledged is on the disk.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // Keep the WAL from growing without bound on a box that never idles long.
+  db.pragma('wal_autocheckpoint = 1000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): number {
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const file of files) {
+    const version = Number(file.slice(0, 3));
+    if (version <= current) continue;
+    const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

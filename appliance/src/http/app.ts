@@ -1,0 +1,69 @@
+/**
+ * The workspace's HTTP application: /healthz, the JSON API under /api/v1 and its OpenAPI
+ * document. Rooms bring their own routers; this file only wires them and the edges
+ * (body limits, sessions, security headers, errors).
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
+import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
+import { sessionMiddleware } from './session.js';
+import type { ApiEnv, Services } from './context.js';
+
+export const API_PREFIX = '/api/v1';
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export type RoomRouter = OpenAPIHono<ApiEnv>;
+
+export interface AppOptions {
+  readonly services: Services;
+  readonly rooms: readonly RoomRouter[];
+  /** Routes whose request bodies are streamed (uploads) and bounded by the room itself. */
+  readonly streamedBodies?: readonly RegExp[];
+  readonly logError?: ErrorLogger;
+  readonly version?: string;
+}
+
+export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const logError: ErrorLogger = opts.logError ?? ((err) => console.error(err));
+  const streamed = opts.streamedBodies ?? [];
+
+  app.onError(onError(logError));
+  app.notFound((c) => c.json(errorBody('not_found', "Cette adresse n'existe pas."), 404));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('*', async (c, next) => {
+    c.set('services', opts.services);
+    await next();
+  });
+
+  app.get('/healthz', (c) => {
+    const { db, site } = opts.services;
+    db.prepare('SELECT 1').get();
+    return c.json({ ok: true, siteId: site.id, siteName: site.name, setUp: site.isSetUp, version: opts.version ?? null });
+  });
+
+  const limit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new PayloadTooLargeError(`La requête dépasse ${JSON_BODY_LIMIT / 1024} Ko.`);
+    },
+  });
+  app.use(`${API_PREFIX}/*`, async (c, next) => {
+    if (streamed.some((re) => re.test(c.req.path))) return next();
+    return limit(c, next);
+  });
+  app.use(`${API_PREFIX}/*`, sessionMiddleware());
+
+  for (const room of opts.rooms) app.route(API_PREFIX, room);
+
+  app.doc31(`${API_PREFIX}/openapi.json`, {
+    openapi: '3.1.0',
+    info: { title: 'Solidaire — API du poste de travail', version: opts.version ?? '0.1.0' },
+  });
+  app.all(`${API_PREFIX}/*`, () => {
+    throw new NotFoundError("Cette adresse de l'API n'existe pas.");
+  });
+  return app;
+}

@@ -1,0 +1,63 @@
+/** What every route handler may reach: the box's services and who is calling. */
+import type { Context } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Db } from '../db/index.js';
+import type { Clock, Random } from '../clock/index.js';
+import type { OpLog } from '../ops/index.js';
+import type { Account } from '../auth/accounts.js';
+import type { Accounts } from '../auth/accounts.js';
+import type { Sessions, Session } from '../auth/sessions.js';
+import type { LoginLimiter } from '../auth/limiter.js';
+import type { Spaces, Need, Space } from '../spaces/spaces.js';
+import type { BlobStore } from '../blobs/index.js';
+import type { SiteInfo } from '../setup/site.js';
+import { UnauthenticatedError } from '../errors/index.js';
+import { validationHook } from './errors.js';
+
+export interface Services {
+  readonly db: Db;
+  readonly log: OpLog;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly accounts: Accounts;
+  readonly sessions: Sessions;
+  readonly limiter: LoginLimiter;
+  readonly spaces: Spaces;
+  readonly blobs: BlobStore;
+  readonly site: SiteInfo;
+  /** Whether the session cookie gets the Secure flag (behind TLS). */
+  readonly secureCookies: boolean;
+}
+
+export interface ApiEnv {
+  Variables: {
+    services: Services;
+    account: Account | null;
+    session: Session | null;
+  };
+}
+
+export type ApiContext = Context<ApiEnv>;
+
+/** A router for one room; mounted under /api/v1 by the app. */
+export function newRouter(): OpenAPIHono<ApiEnv> {
+  return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+}
+
+/** The logged-in account, or a 401. */
+export function requireAccount(c: ApiContext): Account {
+  const account = c.get('account');
+  if (!account) throw new UnauthenticatedError();
+  return account;
+}
+
+/** The logged-in account and the space, if it may do `need` there; else 401/403/404. */
+export function requireSpace(c: ApiContext, spaceId: string, need: Need): { account: Account; space: Space } {
+  const account = requireAccount(c);
+  return { account, space: c.get('services').spaces.require(account, spaceId, need) };
+}
+
+/** The author stamp put in an operation's payload. */
+export function actorOf(account: Account): { id: string; name: string } {
+  return { id: account.id, name: account.displayName };
+}

@@ -1,0 +1,5 @@
+export { createApp, API_PREFIX, JSON_BODY_LIMIT, type RoomRouter, type AppOptions } from './app.js';
+export { newRouter, requireAccount, requireSpace, actorOf, type ApiEnv, type ApiContext, type Services } from './context.js';
+export { errorBody, statusOf } from './errors.js';
+export { SESSION_COOKIE, CSRF_HEADER } from './session.js';
+export * from './schemas.js';

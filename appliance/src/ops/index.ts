@@ -1,0 +1,6 @@
+export { OpLog, type OpLogOptions, type StoredOp } from './log.js';
+export { InvalidOperationError } from './errors.js';
+export { decodePayload, encodePayload, verifyOperation, OP_FORMAT_VERSION } from './codec.js';
+export { DOC_TEXT } from './merge/documents.js';
+export type { RecordObserver, StoredRecord } from './merge/records.js';
+export { DELETED_FIELD, OP_KINDS, type Actor, type Operation, type OpKind, type PayloadOf } from './types.js';

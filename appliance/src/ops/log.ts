@@ -1,0 +1,164 @@
+/**
+ * The op log: the one way anything a user makes is written. A local change and a
+ * received operation both go through here, and each is stored and materialised in one
+ * SQLite transaction, so a power cut leaves both or neither. Applying twice is a no-op.
+ */
+import type { Db } from '../db/index.js';
+import type { SiteKey } from '../identity/index.js';
+import { HybridClock, type Clock } from '../clock/index.js';
+import { decodePayload, encodePayload, signOperation, verifyOperation } from './codec.js';
+import { DocumentMerge } from './merge/documents.js';
+import { MessageMerge } from './merge/messages.js';
+import { RecordMerge, type RecordObserver } from './merge/records.js';
+import type { OpKind, Operation, PayloadOf } from './types.js';
+
+export interface OpLogOptions {
+  readonly db: Db;
+  readonly key: SiteKey;
+  readonly clock: Clock;
+  /** Whether this box materialises a space; others' operations are only stored. */
+  readonly hosts: (space: string) => boolean;
+  readonly observers?: ReadonlyMap<string, RecordObserver[]>;
+}
+
+export interface StoredOp extends Operation {
+  readonly rowid: number;
+}
+
+interface OpRow {
+  rowid: number;
+  space: string;
+  author: string;
+  seq: number;
+  hlc: string;
+  kind: OpKind;
+  body: Buffer;
+  sig: Buffer;
+}
+
+export class OpLog {
+  readonly hlc: HybridClock;
+  private readonly db: Db;
+  private readonly key: SiteKey;
+  private readonly hosts: (space: string) => boolean;
+  private readonly records: RecordMerge;
+  private readonly documents: DocumentMerge;
+  private readonly messages: MessageMerge;
+  private readonly insertOp;
+  private readonly nextSeq;
+  private readonly vector;
+  private readonly byRowid;
+
+  constructor(opts: OpLogOptions) {
+    this.db = opts.db;
+    this.key = opts.key;
+    this.hosts = opts.hosts;
+    const last = this.db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM ops').get();
+    this.hlc = new HybridClock(opts.clock, last?.hlc ?? undefined);
+    this.records = new RecordMerge(this.db, opts.observers ?? new Map());
+    this.documents = new DocumentMerge(this.db);
+    this.messages = new MessageMerge(this.db);
+    this.insertOp = this.db.prepare(
+      'INSERT OR IGNORE INTO ops (space, author, seq, hlc, kind, body, sig) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.nextSeq = this.db.prepare<[string, string], { seq: number }>(
+      'SELECT coalesce(max(seq), 0) + 1 AS seq FROM ops WHERE space = ? AND author = ?',
+    );
+    this.vector = this.db.prepare<[string], { author: string; seq: number }>(
+      'SELECT author, max(seq) AS seq FROM ops WHERE space = ? GROUP BY author',
+    );
+    this.byRowid = this.db.prepare<[number], OpRow>('SELECT rowid, * FROM ops WHERE rowid = ?');
+  }
+
+  get siteId(): string {
+    return this.key.siteId;
+  }
+
+  /**
+   * Record a local change: stamp, sign, store, apply. Runs in its own transaction, or in
+   * the caller's if there is one (then the caller's commit is the durable point).
+   */
+  commit<K extends OpKind>(space: string, kind: K, payload: PayloadOf[K]): StoredOp {
+    return this.db.transaction(() => {
+      const seq = this.nextSeq.get(space, this.key.siteId)!.seq;
+      const op = signOperation(this.key, { space, seq, hlc: this.hlc.tick(), kind, body: encodePayload(kind, payload) });
+      const rowid = this.store(op);
+      if (rowid === null) throw new Error(`operation ${space}/${seq} already exists: the op log is corrupt`);
+      if (this.hosts(space)) this.materialise(op, payload, rowid);
+      return { ...op, rowid };
+    })();
+  }
+
+  /**
+   * Take an operation from elsewhere (sync, bundle): check its signature and payload,
+   * store it and apply it. Returns false if it was already here. Throws
+   * InvalidOperationError, having written nothing, if it does not verify.
+   */
+  receive(op: Operation): boolean {
+    verifyOperation(op);
+    const hosted = this.hosts(op.space);
+    const payload = hosted ? decodePayload(op.kind, op.body) : null;
+    return this.db.transaction(() => {
+      const rowid = this.store(op);
+      if (rowid === null) return false;
+      this.hlc.observe(op.hlc);
+      if (payload) this.materialise(op, payload, rowid);
+      return true;
+    })();
+  }
+
+  /** Author → highest sequence number held, for one space. */
+  versionVector(space: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const row of this.vector.iterate(space)) out[row.author] = row.seq;
+    return out;
+  }
+
+  get(rowid: number): StoredOp | undefined {
+    const row = this.byRowid.get(rowid);
+    return row ? toOp(row) : undefined;
+  }
+
+  /** Replay stored operations of a space into the materialised tables (after hosting it). */
+  rematerialise(space: string): number {
+    let n = 0;
+    const rows = this.db.prepare<[string], OpRow>('SELECT rowid, * FROM ops WHERE space = ? ORDER BY rowid');
+    this.db.transaction(() => {
+      for (const row of rows.all(space)) {
+        const op = toOp(row);
+        this.materialise(op, decodePayload(op.kind, op.body), op.rowid);
+        n++;
+      }
+    })();
+    return n;
+  }
+
+  private store(op: Operation): number | null {
+    const r = this.insertOp.run(op.space, op.author, op.seq, op.hlc, op.kind, op.body, op.sig);
+    return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+  }
+
+  private materialise(op: Operation, payload: PayloadOf[OpKind], rowid: number): void {
+    switch (op.kind) {
+      case 'record.put':
+        return this.records.apply(op, payload as PayloadOf['record.put']);
+      case 'doc.update':
+        return this.documents.apply(op, payload as PayloadOf['doc.update'], rowid);
+      case 'message.post':
+        return this.messages.apply(op, payload as PayloadOf['message.post']);
+    }
+  }
+}
+
+function toOp(row: OpRow): StoredOp {
+  return {
+    rowid: row.rowid,
+    space: row.space,
+    author: row.author,
+    seq: row.seq,
+    hlc: row.hlc,
+    kind: row.kind,
+    body: new Uint8Array(row.body),
+    sig: new Uint8Array(row.sig),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Documents: a Yjs CRDT whose shared text "md" holds the Markdown. Updates commute, so
+ * two offline edits of one text both survive whatever order they arrive in.
+ */
+import * as Y from 'yjs';
+import type { Db } from '../../db/index.js';
+import type { DocUpdate, Operation } from '../types.js';
+
+export const DOC_TEXT = 'md';
+
+export class DocumentMerge {
+  private readonly getState;
+  private readonly putState;
+  private readonly addVersion;
+
+  constructor(db: Db) {
+    this.getState = db.prepare<[string, string], { state: Buffer; updated_hlc: string }>(
+      'SELECT state, updated_hlc FROM doc_states WHERE space = ? AND doc = ?',
+    );
+    this.putState = db.prepare(
+      `INSERT INTO doc_states (space, doc, state, text, updated_hlc) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (space, doc) DO UPDATE SET state = excluded.state, text = excluded.text, updated_hlc = excluded.updated_hlc`,
+    );
+    this.addVersion = db.prepare(
+      'INSERT OR IGNORE INTO doc_versions (space, doc, op_rowid, hlc, author, by_name) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  apply(op: Operation, p: DocUpdate, opRowid: number): void {
+    const row = this.getState.get(op.space, p.doc);
+    const ydoc = new Y.Doc({ gc: true });
+    try {
+      if (row) Y.applyUpdate(ydoc, row.state);
+      Y.applyUpdate(ydoc, p.update);
+      const text = ydoc.getText(DOC_TEXT).toString();
+      const updatedHlc = row && row.updated_hlc > op.hlc ? row.updated_hlc : op.hlc;
+      this.putState.run(op.space, p.doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc);
+      this.addVersion.run(op.space, p.doc, opRowid, op.hlc, op.author, p.by.name);
+    } finally {
+      ydoc.destroy();
+    }
+  }
+}

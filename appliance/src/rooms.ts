@@ -1,0 +1,30 @@
+/**
+ * Every room of the workspace: its router, the upload routes that stream their bodies,
+ * and the record observers that keep its derived tables (search index…) in step.
+ * Adding a room is one line in each list.
+ */
+import type { Db } from './db/index.js';
+import type { RecordObserver } from './ops/index.js';
+import type { RoomRouter } from './http/index.js';
+import { authRoutes } from './auth/index.js';
+import { setupRoutes } from './setup/index.js';
+import { spacesRoutes } from './spaces/index.js';
+
+export function roomRouters(): RoomRouter[] {
+  return [
+    setupRoutes(),
+    authRoutes(),
+    spacesRoutes(),
+  ];
+}
+
+/** Paths (under /api/v1) whose bodies are streamed and bounded by the room (uploads). */
+export const streamedBodies: RegExp[] = [
+];
+
+export function recordObservers(_db: Db): Map<string, RecordObserver[]> {
+  const observers = new Map<string, RecordObserver[]>();
+  const add = (coll: string, o: RecordObserver) => observers.set(coll, [...(observers.get(coll) ?? []), o]);
+  void add;
+  return observers;
+}

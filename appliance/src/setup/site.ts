@@ -1,0 +1,53 @@
+/** This box: its key (made on first open), its name, whether first-run setup is done. */
+import type { Db } from '../db/index.js';
+import type { Clock } from '../clock/index.js';
+import { generateSiteKey, importSiteKey, type SiteKey } from '../identity/index.js';
+
+interface SiteRow {
+  site_id: string;
+  private_key: Buffer;
+  name: string | null;
+  setup_at: number | null;
+}
+
+export class SiteInfo {
+  readonly key: SiteKey;
+
+  constructor(private readonly deps: { db: Db; clock: Clock }) {
+    const row = this.row();
+    if (row) {
+      this.key = importSiteKey(row.private_key);
+      if (this.key.siteId !== row.site_id) throw new Error('the stored site key does not match the stored site id');
+    } else {
+      this.key = generateSiteKey();
+      deps.db
+        .prepare('INSERT INTO site (one, site_id, private_key, created_at) VALUES (1, ?, ?, ?)')
+        .run(this.key.siteId, this.key.exportPrivate(), deps.clock.now());
+    }
+  }
+
+  get id(): string {
+    return this.key.siteId;
+  }
+
+  get name(): string | null {
+    return this.row()!.name;
+  }
+
+  get isSetUp(): boolean {
+    return this.row()!.setup_at !== null;
+  }
+
+  /** Mark setup done; to be called inside the setup transaction. */
+  markSetUp(name: string): void {
+    this.deps.db.prepare('UPDATE site SET name = ?, setup_at = ? WHERE one = 1').run(name, this.deps.clock.now());
+  }
+
+  rename(name: string): void {
+    this.deps.db.prepare('UPDATE site SET name = ? WHERE one = 1').run(name);
+  }
+
+  private row(): SiteRow | undefined {
+    return this.deps.db.prepare<[], SiteRow>('SELECT site_id, private_key, name, setup_at FROM site WHERE one = 1').get();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Spaces hosted on this box and who may do what in each. One space per association plus
+ * "commons", the shared information base every account can read.
+ *
+ *   need     association space          commons
+ *   read     guest, member, admin       every account
+ *   write    member, admin              every account that is a member somewhere, box admins
+ *   admin    admin                      box admins, admins of the commons
+ *
+ * A box admin manages accounts and spaces but reads no association's private work
+ * unless given a role in it (FIELD.md: associations must not see each other's work).
+ */
+import type { Db } from '../db/index.js';
+import type { Clock } from '../clock/index.js';
+import type { Account, Role } from '../auth/accounts.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors/index.js';
+
+export const COMMONS = 'commons';
+export type Need = 'read' | 'write' | 'admin';
+
+export interface Space {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'commons' | 'association';
+  readonly quotaBytes: number;
+}
+
+interface SpaceRow {
+  id: string;
+  name: string;
+  kind: 'commons' | 'association';
+  quota_bytes: number;
+}
+
+const toSpace = (r: SpaceRow): Space => ({ id: r.id, name: r.name, kind: r.kind, quotaBytes: r.quota_bytes });
+
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
+
+export class Spaces {
+  private readonly hostsStmt;
+
+  constructor(private readonly deps: { db: Db; clock: Clock }) {
+    this.hostsStmt = deps.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM spaces WHERE id = ?');
+  }
+
+  /** Whether this box materialises the space (asked inside transactions: no cache). */
+  hosts(id: string): boolean {
+    return this.hostsStmt.get(id) !== undefined;
+  }
+
+  list(): Space[] {
+    return this.deps.db.prepare<[], SpaceRow>("SELECT * FROM spaces ORDER BY kind = 'association', name").all().map(toSpace);
+  }
+
+  find(id: string): Space | undefined {
+    const row = this.deps.db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE id = ?').get(id);
+    return row ? toSpace(row) : undefined;
+  }
+
+  create(s: { id: string; name: string; kind?: Space['kind']; quotaBytes?: number }): Space {
+    const kind = s.kind ?? (s.id === COMMONS ? 'commons' : 'association');
+    try {
+      this.deps.db
+        .prepare('INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(s.id, s.name, kind, s.quotaBytes ?? DEFAULT_QUOTA_BYTES, this.deps.clock.now());
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new ConflictError(`L'espace « ${s.id} » existe déjà.`, 'space_exists');
+      throw e;
+    }
+    return this.find(s.id)!;
+  }
+
+  update(id: string, change: { name?: string; quotaBytes?: number }): Space {
+    if (!this.find(id)) throw new NotFoundError(`L'espace « ${id} » est introuvable.`);
+    if (change.name !== undefined) this.deps.db.prepare('UPDATE spaces SET name = ? WHERE id = ?').run(change.name, id);
+    if (change.quotaBytes !== undefined) this.deps.db.prepare('UPDATE spaces SET quota_bytes = ? WHERE id = ?').run(change.quotaBytes, id);
+    return this.find(id)!;
+  }
+
+  roleOf(accountId: string, spaceId: string): Role | undefined {
+    const row = this.deps.db
+      .prepare<[string, string], { role: Role }>('SELECT role FROM space_roles WHERE account_id = ? AND space_id = ?')
+      .get(accountId, spaceId);
+    return row?.role;
+  }
+
+  rolesOf(accountId: string): Array<{ spaceId: string; role: Role }> {
+    return this.deps.db
+      .prepare<[string], { space_id: string; role: Role }>('SELECT space_id, role FROM space_roles WHERE account_id = ?')
+      .all(accountId)
+      .map((r) => ({ spaceId: r.space_id, role: r.role }));
+  }
+
+  members(spaceId: string): Array<{ accountId: string; role: Role }> {
+    return this.deps.db
+      .prepare<[string], { account_id: string; role: Role }>('SELECT account_id, role FROM space_roles WHERE space_id = ?')
+      .all(spaceId)
+      .map((r) => ({ accountId: r.account_id, role: r.role }));
+  }
+
+  setRole(accountId: string, spaceId: string, role: Role | null): void {
+    if (role === null) {
+      this.deps.db.prepare('DELETE FROM space_roles WHERE account_id = ? AND space_id = ?').run(accountId, spaceId);
+    } else {
+      this.deps.db
+        .prepare('INSERT INTO space_roles (account_id, space_id, role) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET role = excluded.role')
+        .run(accountId, spaceId, role);
+    }
+  }
+
+  /** What the account may do in the space, or why not. */
+  can(account: Account, spaceId: string, need: Need): boolean {
+    const space = this.find(spaceId);
+    if (!space) return false;
+    const role = this.roleOf(account.id, spaceId);
+    if (space.kind === 'commons') {
+      if (need === 'read') return true;
+      if (need === 'write') return account.boxAdmin || role === 'admin' || role === 'member' || this.isMemberSomewhere(account.id);
+      return account.boxAdmin || role === 'admin';
+    }
+    if (!role) return false;
+    if (need === 'read') return true;
+    if (need === 'write') return role === 'member' || role === 'admin';
+    return role === 'admin';
+  }
+
+  /** Throws unless the account may do `need` in the space; returns the space. */
+  require(account: Account, spaceId: string, need: Need): Space {
+    const space = this.find(spaceId);
+    if (!space) throw new NotFoundError(`L'espace « ${spaceId} » est introuvable.`);
+    if (!this.can(account, spaceId, need)) {
+      throw new ForbiddenError(
+        need === 'read'
+          ? `Vous n'êtes pas membre de l'espace « ${space.name} ».`
+          : need === 'write'
+            ? `Votre rôle dans « ${space.name} » ne permet que la lecture.`
+            : `Seuls les responsables de « ${space.name} » peuvent faire cela.`,
+      );
+    }
+    return space;
+  }
+
+  /** Spaces the account can read. */
+  visibleTo(account: Account): Space[] {
+    return this.list().filter((s) => this.can(account, s.id, 'read'));
+  }
+
+  private isMemberSomewhere(accountId: string): boolean {
+    return !!this.deps.db
+      .prepare("SELECT 1 FROM space_roles WHERE account_id = ? AND role IN ('member', 'admin') LIMIT 1")
+      .get(accountId);
+  }
+}
