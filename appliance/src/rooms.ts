@@ -9,22 +9,34 @@ import type { RoomRouter } from './http/index.js';
 import { authRoutes } from './auth/index.js';
 import { setupRoutes } from './setup/index.js';
 import { spacesRoutes } from './spaces/index.js';
+// room imports: documents
+// room imports: files
+// room imports: messages
+// room imports: admin
+// room imports: commons
 
 export function roomRouters(): RoomRouter[] {
   return [
     setupRoutes(),
     authRoutes(),
     spacesRoutes(),
+    // routers: documents
+    // routers: files
+    // routers: messages
+    // routers: admin
+    // routers: commons
   ];
 }
 
 /** Paths (under /api/v1) whose bodies are streamed and bounded by the room (uploads). */
 export const streamedBodies: RegExp[] = [
+  // streamed: files
 ];
 
 export function recordObservers(_db: Db): Map<string, RecordObserver[]> {
   const observers = new Map<string, RecordObserver[]>();
   const add = (coll: string, o: RecordObserver) => observers.set(coll, [...(observers.get(coll) ?? []), o]);
   void add;
+  // observers: commons
   return observers;
 }

@@ -39,9 +39,9 @@ export class TestClient {
     const h = new Headers(headers);
     if (this.cookie) h.set('cookie', this.cookie);
     if (this.csrf && !h.has('x-csrf-token')) h.set('x-csrf-token', this.csrf);
-    let payload: BodyInit | undefined;
+    let payload: RequestInit["body"] | undefined;
     if (body instanceof Uint8Array || typeof body === 'string') {
-      payload = body as BodyInit;
+      payload = body as RequestInit["body"];
     } else if (body !== undefined) {
       payload = JSON.stringify(body);
       if (!h.has('content-type')) h.set('content-type', 'application/json');
