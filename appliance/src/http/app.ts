@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
 import { sessionMiddleware } from './session.js';
+import { homePage } from './home.js';
 import type { ApiEnv, Services } from './context.js';
 
 export const API_PREFIX = '/api/v1';
@@ -38,6 +39,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     await next();
   });
 
+  app.get('/', homePage);
   app.get('/healthz', (c) => {
     const { db, site } = opts.services;
     db.prepare('SELECT 1').get();

@@ -1,4 +1,5 @@
 export { OpLog, type OpLogOptions, type StoredOp } from './log.js';
+export { stateDigest, replayDigest } from './digest.js';
 export { InvalidOperationError } from './errors.js';
 export { decodePayload, encodePayload, verifyOperation, OP_FORMAT_VERSION } from './codec.js';
 export { DOC_TEXT } from './merge/documents.js';

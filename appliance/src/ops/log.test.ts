@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../db/index.js';
+import { FakeClock } from '../clock/index.js';
+import { generateSiteKey } from '../identity/index.js';
+import { OpLog, InvalidOperationError, replayDigest, stateDigest, type Operation } from './index.js';
+
+const by = { id: 'u1', name: 'Awa' };
+const dbs: Db[] = [];
+afterEach(() => dbs.splice(0).forEach((d) => d.close()));
+
+function replica(clock = new FakeClock()) {
+  const db = openDatabase({ path: ':memory:' });
+  dbs.push(db);
+  db.prepare("INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES ('s', 'S', 'association', 1000, 0)").run();
+  return { db, clock, log: new OpLog({ db, key: generateSiteKey(), clock, hosts: (s) => s === 's' }) };
+}
+
+function opsOf(db: Db): Operation[] {
+  return db
+    .prepare<[], Operation & { body: Buffer; sig: Buffer }>('SELECT space, author, seq, hlc, kind, body, sig FROM ops ORDER BY rowid')
+    .all()
+    .map((r) => ({ ...r, body: new Uint8Array(r.body), sig: new Uint8Array(r.sig) }));
+}
+
+describe('op log', () => {
+  it('numbers each author per space and signs what it stores', () => {
+    const a = replica();
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa' }, by });
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { town: 'Youri' }, by });
+    expect(a.log.versionVector('s')).toEqual({ [a.log.siteId]: 2 });
+    const row = a.db.prepare("SELECT data FROM records WHERE id = 'm1'").get() as { data: string };
+    expect(JSON.parse(row.data)).toEqual({ name: 'Awa', town: 'Youri' });
+  });
+
+  it('merges records last-writer-wins per field, whatever the arrival order', () => {
+    const clock = new FakeClock();
+    const a = replica(clock);
+    const b = replica(clock);
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa', town: 'Nioro' }, by });
+    clock.advance(10);
+    b.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { town: 'Youri' }, by });
+    clock.advance(10);
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { phone: '+223' }, by });
+    for (const op of opsOf(a.db)) b.log.receive(op);
+    for (const op of opsOf(b.db)) a.log.receive(op);
+    expect(stateDigest(a.db)).toBe(stateDigest(b.db));
+    const row = a.db.prepare("SELECT data FROM records WHERE id = 'm1'").get() as { data: string };
+    expect(JSON.parse(row.data)).toEqual({ name: 'Awa', town: 'Youri', phone: '+223' });
+  });
+
+  it('is idempotent: receiving an operation twice changes nothing', () => {
+    const a = replica();
+    const b = replica();
+    a.log.commit('s', 'message.post', { id: 'x', thread: 'x', subject: 'Bonjour', body: 'Salut Youri', from: null, by });
+    const [op] = opsOf(a.db);
+    expect(b.log.receive(op!)).toBe(true);
+    const before = stateDigest(b.db);
+    expect(b.log.receive(op!)).toBe(false);
+    expect(stateDigest(b.db)).toBe(before);
+  });
+
+  it('refuses a tampered operation and writes nothing', () => {
+    const a = replica();
+    const b = replica();
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa' }, by });
+    const [op] = opsOf(a.db);
+    const body = new Uint8Array(op!.body);
+    body[body.length - 1]! ^= 1;
+    expect(() => b.log.receive({ ...op!, body })).toThrow(InvalidOperationError);
+    expect(() => b.log.receive({ ...op!, seq: 2 })).toThrow(InvalidOperationError);
+    expect(b.db.prepare('SELECT count(*) AS n FROM ops').get()).toEqual({ n: 0 });
+  });
+
+  it('keeps the op log and the tables in agreement', () => {
+    const a = replica();
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa' }, by });
+    a.log.commit('s', 'message.post', { id: 'x', thread: 'x', subject: null, body: 'Salut', from: null, by });
+    expect(replayDigest(a.db, a.clock)).toBe(stateDigest(a.db));
+    a.db.prepare("UPDATE records SET data = '{\"name\":\"Moussa\"}'").run();
+    expect(replayDigest(a.db, a.clock)).not.toBe(stateDigest(a.db));
+  });
+
+  it('stores but does not materialise a space it does not host', () => {
+    const a = replica();
+    a.log.commit('elsewhere', 'message.post', { id: 'x', thread: 'x', subject: null, body: 'Pour Koupéla', from: 's', by });
+    expect(a.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
+    expect(a.log.versionVector('elsewhere')).toEqual({ [a.log.siteId]: 1 });
+  });
+
+  it('never stamps backwards, even when the wall clock does', () => {
+    const clock = new FakeClock();
+    const a = replica(clock);
+    const first = a.log.commit('s', 'record.put', { coll: 'c', id: 'i', fields: { v: 1 }, by });
+    clock.advance(-3600_000);
+    const second = a.log.commit('s', 'record.put', { coll: 'c', id: 'i', fields: { v: 2 }, by });
+    expect(second.hlc > first.hlc).toBe(true);
+  });
+});
