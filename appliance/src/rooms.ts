@@ -11,6 +11,7 @@ import { setupRoutes } from './setup/index.js';
 import { spacesRoutes } from './spaces/index.js';
 // room imports: documents
 // room imports: files
+import { messagesRoutes } from './messages/index.js';
 // room imports: messages
 // room imports: admin
 // room imports: commons
@@ -22,6 +23,7 @@ export function roomRouters(): RoomRouter[] {
     spacesRoutes(),
     // routers: documents
     // routers: files
+    messagesRoutes(),
     // routers: messages
     // routers: admin
     // routers: commons

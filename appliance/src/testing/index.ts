@@ -25,6 +25,8 @@ export interface TestBox {
 
 export { LocalClient as TestClient, type LocalResponse as TestResponse } from '../http/local-client.js';
 
+export { apiRoutes, fillPath, type ApiRoute } from './routes.js';
+
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 /** A set-up appliance with the commons and two associations: "givors-gavinane" and "secours-populaire". */
