@@ -15,6 +15,7 @@ import { messagesRoutes } from './messages/index.js';
 // room imports: messages
 // room imports: admin
 // room imports: commons
+import { ARTICLES, articleIndexer, commonsRoutes } from './commons/index.js';
 
 export function roomRouters(): RoomRouter[] {
   return [
@@ -27,6 +28,7 @@ export function roomRouters(): RoomRouter[] {
     // routers: messages
     // routers: admin
     // routers: commons
+    commonsRoutes(),
   ];
 }
 
@@ -40,5 +42,6 @@ export function recordObservers(_db: Db): Map<string, RecordObserver[]> {
   const add = (coll: string, o: RecordObserver) => observers.set(coll, [...(observers.get(coll) ?? []), o]);
   void add;
   // observers: commons
+  add(ARTICLES, articleIndexer(_db));
   return observers;
 }
