@@ -10,6 +10,7 @@ import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
 import { sessionMiddleware } from './session.js';
 import { homePage } from './home.js';
+import { spaceGate } from './space-gate.js';
 import type { ApiEnv, Services } from './context.js';
 
 export const API_PREFIX = '/api/v1';
@@ -57,6 +58,8 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     return limit(c, next);
   });
   app.use(`${API_PREFIX}/*`, sessionMiddleware());
+  app.use(`${API_PREFIX}/spaces/:space`, spaceGate());
+  app.use(`${API_PREFIX}/spaces/:space/*`, spaceGate());
 
   for (const room of opts.rooms) app.route(API_PREFIX, room);
 
