@@ -11,6 +11,7 @@ import { setupRoutes } from './setup/index.js';
 import { spacesRoutes } from './spaces/index.js';
 // room imports: documents
 // room imports: files
+import { filesRoutes, FILES_STREAMED_BODIES } from './files/index.js';
 import { messagesRoutes } from './messages/index.js';
 // room imports: messages
 // room imports: admin
@@ -24,6 +25,7 @@ export function roomRouters(): RoomRouter[] {
     spacesRoutes(),
     // routers: documents
     // routers: files
+    filesRoutes(),
     messagesRoutes(),
     // routers: messages
     // routers: admin
@@ -35,6 +37,7 @@ export function roomRouters(): RoomRouter[] {
 /** Paths (under /api/v1) whose bodies are streamed and bounded by the room (uploads). */
 export const streamedBodies: RegExp[] = [
   // streamed: files
+  ...FILES_STREAMED_BODIES,
 ];
 
 export function recordObservers(_db: Db): Map<string, RecordObserver[]> {

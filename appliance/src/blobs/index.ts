@@ -98,7 +98,16 @@ export class BlobStore {
   }
 
   async remove(sha256: string): Promise<void> {
-    await rm(this.pathOf(sha256), { force: true });
+    this.removeNow(sha256);
+  }
+
+  /**
+   * Remove a blob synchronously, so that a caller's "is anything still pointing at it?"
+   * check and the removal happen in one turn of the event loop, with no other request
+   * able to slip in between (an unlink is one short system call).
+   */
+  removeNow(sha256: string): void {
+    rmSync(this.pathOf(sha256), { force: true });
     this.deps.db.prepare('DELETE FROM blobs WHERE sha256 = ?').run(sha256);
   }
 
