@@ -10,6 +10,7 @@ import { authRoutes } from './auth/index.js';
 import { setupRoutes } from './setup/index.js';
 import { spacesRoutes } from './spaces/index.js';
 // room imports: documents
+import { documentsRoutes } from './documents/index.js';
 // room imports: files
 import { filesRoutes, FILES_STREAMED_BODIES } from './files/index.js';
 import { messagesRoutes } from './messages/index.js';
@@ -24,6 +25,7 @@ export function roomRouters(): RoomRouter[] {
     authRoutes(),
     spacesRoutes(),
     // routers: documents
+    documentsRoutes(),
     // routers: files
     filesRoutes(),
     messagesRoutes(),
