@@ -3,6 +3,7 @@
  * materialised Yjs state (doc_states) and the edits (doc_versions, with their update
  * bytes from the op log). Nothing here writes: changes go through the op log.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.js';
 import { decodePayload } from '../ops/index.js';
 import { NotFoundError } from '../errors/index.js';
@@ -35,13 +36,13 @@ export interface ListRow {
 const LATEST = 'ORDER BY hlc DESC, author DESC';
 
 export class DocQueries {
-  readonly list;
+  readonly list: Statement<[string], ListRow>;
   private readonly record;
   private readonly state;
   private readonly latest;
   private readonly maxRowid;
   private readonly version;
-  readonly versions;
+  readonly versions: Statement<[string, string, number], VersionRow>;
   private readonly bodiesUpToRowid;
   private readonly bodiesUpToStamp;
 
