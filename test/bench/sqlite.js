@@ -63,7 +63,7 @@ async function classic(sqlite3, dir, sync, commits, reads) {
   return { commitRate, readRate };
 }
 
-export default async function run() {
+async function run() {
   let sqlite3 = null;
   try {
     sqlite3 = require('sqlite3');
@@ -104,3 +104,4 @@ export default async function run() {
   writeResult('sqlite', metrics, { runs: RUNS });
   return metrics;
 }
+await run();

@@ -1,0 +1,44 @@
+// The HTTP bench's server: one appliance on loopback and, unless --cold, a bare hono app
+// in the same process on its own port as the baseline (GET / → {ok:true}; GET /same →
+// whatever JSON was PUT to /same). Usage:
+//   node http-server.mjs <dataDir> [--cold]
+// Prints `READY {"port":N,"basePort":M}` once both listen; SIGTERM stops it cleanly.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Appliance } from '../../appliance/dist/index.js';
+import { performSetup } from '../../appliance/dist/setup/index.js';
+
+const [dataDir, flag] = process.argv.slice(2);
+const cold = flag === '--cold';
+
+const appliance = new Appliance({ dataDir, port: 0, host: '127.0.0.1' });
+const s = appliance.services;
+if (!s.site.isSetUp) {
+  await performSetup(s, { siteName: 'Banc d’essai', admin: { username: 'admin', displayName: 'Awa Traoré', password: 'banc-d-essai-http' } });
+}
+const port = Number(new URL(await appliance.start()).port);
+
+let basePort = null;
+let baseline;
+if (!cold) {
+  const bare = new Hono();
+  bare.get('/', (c) => c.json({ ok: true }));
+  // A second baseline: the read route's own response, held ready, so that a ratio
+  // isolates the workspace's work (session, access check, query, serialisation).
+  let same = { documents: [] };
+  bare.put('/same', async (c) => {
+    same = await c.req.json();
+    return c.json({ ok: true });
+  });
+  bare.get('/same', (c) => c.json(same));
+  basePort = await new Promise((resolve) => {
+    baseline = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+}
+
+process.on('SIGTERM', async () => {
+  baseline?.close();
+  await appliance.stop();
+  process.exit(0);
+});
+process.stdout.write(`READY ${JSON.stringify({ port, basePort })}\n`);

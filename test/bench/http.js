@@ -1,0 +1,247 @@
+// Benchmark (issue 2, Proof): the workspace's HTTP throughput and latency against a bare
+// hono route served by the same process, with the load generated from another process.
+//   read     = GET  /api/v1/spaces/{space}/documents, a space holding 50 documents
+//   write    = POST /api/v1/spaces/{space}/threads/{id}/messages (cookie + CSRF headers)
+//   baseline = GET  / of a bare hono app, same process as the appliance, its own port
+//   same     = GET  /same of that bare app, answering the read route's JSON held in memory
+//              (an extra baseline: the ratio to it isolates the workspace's own work)
+// autocannon, 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
+// is reported. Then: the server's RSS after the load, its CPU over 60 s idle, and the cold
+// start (spawn to the first 200 from /healthz) as the median of 3 fresh processes.
+// Env: BENCH_IDLE_S (default 60), BENCH_RUN_S (default 5), to shorten a trial run.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { median, writeResult } from './lib.js';
+
+const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
+const LOAD = fileURLToPath(new URL('./load.mjs', import.meta.url));
+const CONNECTIONS = 30;
+const RUNS = 3;
+const RUN_S = Number(process.env.BENCH_RUN_S ?? 5);
+const WARMUP_S = 2;
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 60);
+const DOCUMENTS = 50;
+const SPACE = 'givors-gavinane';
+const PASSWORD = 'banc-d-essai-http';
+const SEED = 2026;
+
+/** mulberry32: the same documents on every run. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = (
+  'réunion comité jumelage école puits Gavinané Givors cotisation budget récolte mil ' +
+  'fournitures scolaires santé dispensaire formation bénévoles compte rendu assemblée ' +
+  'générale trésorier présidente projet maraîchage semences pluie hivernage marché ' +
+  'transport container livres bibliothèque électricité panneaux solaires eau potable'
+).split(' ');
+
+function paragraph(rand, words) {
+  const out = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rand() * WORDS.length)]);
+  return out.join(' ') + '.';
+}
+
+function startServer(dataDir, cold = false) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ready = new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      if (l.startsWith('READY ')) resolve(JSON.parse(l.slice(6)));
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready`)));
+  });
+  return { child, t0, ready, exited };
+}
+
+async function stopServer(server) {
+  server.child.kill('SIGTERM');
+  await server.exited;
+}
+
+async function api(base, session, method, path, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(session?.headers ?? {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return { res, json };
+}
+
+async function login(base) {
+  const { res, json } = await api(base, null, 'POST', '/session', { username: 'admin', password: PASSWORD });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { accountId: json.account.id, headers: { cookie, 'x-csrf-token': json.csrfToken } };
+}
+
+/** One autocannon run, in its own process. */
+function load(opts) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOAD, JSON.stringify({ connections: CONNECTIONS, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`))));
+  });
+}
+
+async function measure(label, opts) {
+  await load({ ...opts, duration: WARMUP_S });
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await load({ ...opts, duration: RUN_S });
+    const failed = r.non2xx + r.errors + r.timeouts;
+    if (failed) console.warn(`  ${label} run ${i + 1}: ${failed} failed requests (non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
+    // Bytes as counted on the socket by autocannon (status line and headers included).
+    runs.push({ rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, bytes: r.throughput.total / r.requests.total, failed });
+    console.log(`  ${label} run ${i + 1}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+  }
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    p50: median(runs.map((r) => r.p50)),
+    bytes: median(runs.map((r) => r.bytes)),
+    failed: runs.reduce((n, r) => n + r.failed, 0),
+  };
+}
+
+function rssMb(pid) {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+  return kb / 1024;
+}
+
+function cpuTicks(pid) {
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]); // utime (14th) + stime (15th)
+}
+
+function clockTicks() {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+async function coldStart(dataDir) {
+  const server = startServer(dataDir, true);
+  const { port } = await server.ready;
+  let ms;
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+    if (res?.status === 200) {
+      await res.arrayBuffer();
+      ms = performance.now() - server.t0;
+      break;
+    }
+  }
+  await stopServer(server);
+  return ms;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'solidaire-bench-http-'));
+try {
+  const server = startServer(dataDir);
+  const { port, basePort } = await server.ready;
+  const base = `http://127.0.0.1:${port}`;
+  const pid = server.child.pid;
+
+  // The data: an association space holding 50 documents, and a thread to answer in.
+  const session = await login(base);
+  await api(base, session, 'POST', '/spaces', { id: SPACE, name: 'Comité de jumelage Givors–Gavinané' });
+  await api(base, session, 'PUT', `/spaces/${SPACE}/roles/${session.accountId}`, { role: 'admin' });
+  const rand = seeded(SEED);
+  for (let i = 1; i <= DOCUMENTS; i++) {
+    const paragraphs = Array.from({ length: 2 + Math.floor(rand() * 6) }, () => paragraph(rand, 20 + Math.floor(rand() * 60)));
+    await api(base, session, 'POST', `/spaces/${SPACE}/documents`, { title: `Document ${i} : ${paragraph(rand, 3)}`, text: `# Document ${i}\n\n${paragraphs.join('\n\n')}` });
+  }
+  const { json: listed } = await api(base, session, 'GET', `/spaces/${SPACE}/documents`);
+  if (listed.documents.length !== DOCUMENTS) throw new Error(`expected ${DOCUMENTS} documents, the list has ${listed.documents.length}`);
+  await fetch(`http://127.0.0.1:${basePort}/same`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(listed) });
+  const rssBefore = rssMb(pid);
+  const { json: started } = await api(base, session, 'POST', `/spaces/${SPACE}/threads`, { subject: 'Rentrée scolaire', body: paragraph(rand, 20) });
+  const reply = JSON.stringify({ body: paragraph(rand, 30) });
+
+  console.log(`appliance pid ${pid}, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s, median of ${RUNS} runs of ${RUN_S} s`);
+  const baseline = await measure('baseline', { url: `http://127.0.0.1:${basePort}/` });
+  const same = await measure('same', { url: `http://127.0.0.1:${basePort}/same` });
+  const read = await measure('read', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie } });
+  const write = await measure('write', {
+    url: `${base}/api/v1/spaces/${SPACE}/threads/${started.thread.id}/messages`,
+    method: 'POST',
+    headers: { ...session.headers, 'content-type': 'application/json' },
+    body: reply,
+  });
+  const rss = rssMb(pid);
+
+  // Idle: no request at all for IDLE_S seconds, after 2 s for the load's tail to settle.
+  console.log(`  idle: ${IDLE_S} s…`);
+  await new Promise((r) => setTimeout(r, 2_000));
+  const hz = clockTicks();
+  const before = cpuTicks(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  const idleCpu = ((cpuTicks(pid) - before) / hz / ((performance.now() - t0) / 1000)) * 100;
+  await stopServer(server);
+
+  // Cold start: a fresh process on the same (now populated) data directory.
+  const colds = [];
+  for (let i = 0; i < 3; i++) colds.push(await coldStart(dataDir));
+
+  const metrics = {
+    'http.read.rps': Math.round(read.rps),
+    'http.write.rps': Math.round(write.rps),
+    'http.baseline.rps': Math.round(baseline.rps),
+    'http.read.ratio': Number((read.rps / baseline.rps).toFixed(3)),
+    'http.write.ratio': Number((write.rps / baseline.rps).toFixed(3)),
+    'http.baseline.same.rps': Math.round(same.rps),
+    'http.read.same.ratio': Number((read.rps / same.rps).toFixed(3)),
+    'http.read.p99.ms': read.p99,
+    'http.write.p99.ms': write.p99,
+    'http.baseline.p99.ms': baseline.p99,
+    'http.read.p50.ms': read.p50,
+    'http.write.p50.ms': write.p50,
+    'http.read.response.bytes': Math.round(read.bytes),
+    'http.baseline.response.bytes': Math.round(baseline.bytes),
+    'http.baseline.same.response.bytes': Math.round(same.bytes),
+    'http.failed.count': baseline.failed + same.failed + read.failed + write.failed,
+    'appliance.rss.mb': Number(rss.toFixed(1)),
+    'appliance.rss.before.mb': Number(rssBefore.toFixed(1)),
+    'appliance.idle.cpu.pct': Number(idleCpu.toFixed(3)),
+    'appliance.coldstart.ms': Math.round(median(colds)),
+  };
+
+  const goals = {
+    'http.read.ratio': '≥ 0.5',
+    'http.read.p99.ms': '≤ 50',
+    'http.write.p99.ms': '≤ 100',
+    'appliance.rss.mb': '≤ 90',
+    'appliance.idle.cpu.pct': '≤ 0.5',
+    'appliance.coldstart.ms': '≤ 1000',
+  };
+  console.log('');
+  console.log(`${'metric'.padEnd(36)}${'value'.padStart(10)}   goal`);
+  for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(36)}${String(v).padStart(10)}   ${goals[k] ?? ''}`);
+  console.log(`(cold starts: ${colds.map((c) => Math.round(c)).join(', ')} ms)`);
+  writeResult('http', metrics, {
+    setup: { connections: CONNECTIONS, warmupSeconds: WARMUP_S, runs: RUNS, runSeconds: RUN_S, idleSeconds: IDLE_S, documents: DOCUMENTS, seed: SEED },
+  });
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
