@@ -15,6 +15,7 @@ import { documentsRoutes } from './documents/index.js';
 import { filesRoutes, FILES_STREAMED_BODIES } from './files/index.js';
 import { messagesRoutes } from './messages/index.js';
 // room imports: messages
+import { adminRoutes } from './admin/index.js';
 // room imports: admin
 // room imports: commons
 import { ARTICLES, articleIndexer, commonsRoutes } from './commons/index.js';
@@ -30,6 +31,7 @@ export function roomRouters(): RoomRouter[] {
     filesRoutes(),
     messagesRoutes(),
     // routers: messages
+    adminRoutes(),
     // routers: admin
     // routers: commons
     commonsRoutes(),

@@ -1,5 +1,5 @@
 /** Local accounts: they live on this box only and work with no link at all. */
-import type { Db } from '../db/index.js';
+import { sql, type Db } from '../db/index.js';
 import { newId, type Clock, type Random } from '../clock/index.js';
 import { ConflictError, NotFoundError } from '../errors/index.js';
 import { hashPassword } from './passwords.js';
@@ -50,8 +50,7 @@ export class Accounts {
     const hash = a.passwordHash;
     const id = newId(this.deps.random);
     try {
-      this.deps.db
-        .prepare('INSERT INTO accounts (id, username, display_name, password_hash, box_admin, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      sql(this.deps.db, 'INSERT INTO accounts (id, username, display_name, password_hash, box_admin, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, a.username, a.displayName, hash, a.boxAdmin ? 1 : 0, this.deps.clock.now());
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
@@ -63,23 +62,23 @@ export class Accounts {
   }
 
   get(id: string): Account {
-    const row = this.deps.db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?').get(id);
+    const row = sql<[string], AccountRow>(this.deps.db, 'SELECT * FROM accounts WHERE id = ?').get(id);
     if (!row) throw new NotFoundError('Ce compte est introuvable.');
     return toAccount(row);
   }
 
   /** The account and its password hash, for login. */
   findForLogin(username: string): { account: Account; passwordHash: string } | undefined {
-    const row = this.deps.db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?').get(username);
+    const row = sql<[string], AccountRow>(this.deps.db, 'SELECT * FROM accounts WHERE username = ?').get(username);
     return row ? { account: toAccount(row), passwordHash: row.password_hash } : undefined;
   }
 
   list(): Account[] {
-    return this.deps.db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY display_name').all().map(toAccount);
+    return sql<[], AccountRow>(this.deps.db, 'SELECT * FROM accounts ORDER BY display_name').all().map(toAccount);
   }
 
   count(): number {
-    return (this.deps.db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+    return (sql(this.deps.db, 'SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
   }
 
   async update(id: string, change: { displayName?: string; password?: string; disabled?: boolean; boxAdmin?: boolean }): Promise<Account> {
@@ -87,16 +86,16 @@ export class Accounts {
     const hash = change.password === undefined ? undefined : await hashPassword(change.password, this.deps.random);
     const db = this.deps.db;
     db.transaction(() => {
-      if (change.displayName !== undefined) db.prepare('UPDATE accounts SET display_name = ? WHERE id = ?').run(change.displayName, id);
+      if (change.displayName !== undefined) sql(db, 'UPDATE accounts SET display_name = ? WHERE id = ?').run(change.displayName, id);
       if (hash !== undefined) {
-        db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ?').run(hash, id);
-        db.prepare('DELETE FROM sessions WHERE account_id = ?').run(id);
+        sql(db, 'UPDATE accounts SET password_hash = ? WHERE id = ?').run(hash, id);
+        sql(db, 'DELETE FROM sessions WHERE account_id = ?').run(id);
       }
       if (change.disabled !== undefined) {
-        db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?').run(change.disabled ? 1 : 0, id);
-        if (change.disabled) db.prepare('DELETE FROM sessions WHERE account_id = ?').run(id);
+        sql(db, 'UPDATE accounts SET disabled = ? WHERE id = ?').run(change.disabled ? 1 : 0, id);
+        if (change.disabled) sql(db, 'DELETE FROM sessions WHERE account_id = ?').run(id);
       }
-      if (change.boxAdmin !== undefined) db.prepare('UPDATE accounts SET box_admin = ? WHERE id = ?').run(change.boxAdmin ? 1 : 0, id);
+      if (change.boxAdmin !== undefined) sql(db, 'UPDATE accounts SET box_admin = ? WHERE id = ?').run(change.boxAdmin ? 1 : 0, id);
     })();
     return this.get(id);
   }

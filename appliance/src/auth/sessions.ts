@@ -4,7 +4,7 @@
  * Sessions slide: each use pushes the expiry back, up to IDLE_MS of inactivity.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/index.js';
+import { sql, type Db } from '../db/index.js';
 import type { Clock, Random } from '../clock/index.js';
 
 export const IDLE_MS = 7 * 24 * 3600_000;
@@ -25,8 +25,7 @@ export class Sessions {
     const csrfToken = this.deps.random.bytes(24).toString('base64url');
     const now = this.deps.clock.now();
     const expiresAt = now + IDLE_MS;
-    this.deps.db
-      .prepare('INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    sql(this.deps.db, 'INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(hash(token), accountId, csrfToken, now, expiresAt);
     return { token, session: { accountId, csrfToken, expiresAt } };
   }
@@ -34,8 +33,7 @@ export class Sessions {
   /** The live session of a token, its expiry pushed back; undefined if unknown or expired. */
   resolve(token: string): Session | undefined {
     const now = this.deps.clock.now();
-    const row = this.deps.db
-      .prepare<[string], { account_id: string; csrf_token: string; expires_at: number }>(
+    const row = sql<[string], { account_id: string; csrf_token: string; expires_at: number }>(this.deps.db, 
         'SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = ?',
       )
       .get(hash(token));
@@ -48,16 +46,16 @@ export class Sessions {
     // Write the new expiry at most once an hour per session: reads stay reads.
     if (now + IDLE_MS - row.expires_at > 3600_000) {
       expiresAt = now + IDLE_MS;
-      this.deps.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, hash(token));
+      sql(this.deps.db, 'UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, hash(token));
     }
     return { accountId: row.account_id, csrfToken: row.csrf_token, expiresAt };
   }
 
   destroy(token: string): void {
-    this.deps.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash(token));
+    sql(this.deps.db, 'DELETE FROM sessions WHERE token_hash = ?').run(hash(token));
   }
 
   purgeExpired(): number {
-    return this.deps.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(this.deps.clock.now()).changes;
+    return sql(this.deps.db, 'DELETE FROM sessions WHERE expires_at <= ?').run(this.deps.clock.now()).changes;
   }
 }

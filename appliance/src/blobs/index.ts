@@ -10,7 +10,7 @@ import { open, rename, rm, stat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Db } from '../db/index.js';
+import { sql, type Db } from '../db/index.js';
 import type { Clock, Random } from '../clock/index.js';
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
@@ -93,7 +93,7 @@ export class BlobStore {
 
   /** A stream of the blob's bytes from `start` to `end` inclusive (HTTP Range semantics). */
   read(sha256: string, range?: { start: number; end: number }): Readable {
-    this.deps.db.prepare('UPDATE blobs SET last_used = ? WHERE sha256 = ?').run(this.deps.clock.now(), sha256);
+    sql(this.deps.db, 'UPDATE blobs SET last_used = ? WHERE sha256 = ?').run(this.deps.clock.now(), sha256);
     return createReadStream(this.pathOf(sha256), range ? { start: range.start, end: range.end } : {});
   }
 
@@ -108,13 +108,12 @@ export class BlobStore {
    */
   removeNow(sha256: string): void {
     rmSync(this.pathOf(sha256), { force: true });
-    this.deps.db.prepare('DELETE FROM blobs WHERE sha256 = ?').run(sha256);
+    sql(this.deps.db, 'DELETE FROM blobs WHERE sha256 = ?').run(sha256);
   }
 
   private record(sha256: string, size: number): void {
     const now = this.deps.clock.now();
-    this.deps.db
-      .prepare('INSERT INTO blobs (sha256, size, created_at, last_used) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_used = excluded.last_used')
+    sql(this.deps.db, 'INSERT INTO blobs (sha256, size, created_at, last_used) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_used = excluded.last_used')
       .run(sha256, size, now, now);
   }
 }

@@ -48,3 +48,18 @@ export function migrate(db: Db): number {
   }
   return db.pragma('user_version', { simple: true }) as number;
 }
+
+const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement for this SQL on this database, compiled once and reused: preparing
+ * costs more than running a small query, and the hot paths (sessions, access checks) run
+ * on every request.
+ */
+export function sql<P extends unknown[] = unknown[], R = unknown>(db: Db, text: string): Database.Statement<P, R> {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = db.prepare(text)));
+  return stmt as unknown as Database.Statement<P, R>;
+}

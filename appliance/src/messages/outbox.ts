@@ -9,7 +9,7 @@
  * Status is derived, not written at send time, so there is nothing to keep in step:
  *   delivered  if this box hosts the target (the message is in its threads), or if the
  *              sync layer has marked it with markDelivered() (a host of the target
- *              holds our ops up to some seq: the outbox_delivery watermark, 004);
+ *              holds our ops up to some seq: the outbox_delivery watermark, migration 002);
  *   pending    otherwise.
  * A watermark rather than a row per message, because that is exactly what sync learns: a
  * host's version vector says how far it holds each author's contiguous sequence.

@@ -1,5 +1,5 @@
 /** This box: its key (made on first open), its name, whether first-run setup is done. */
-import type { Db } from '../db/index.js';
+import { sql, type Db } from '../db/index.js';
 import type { Clock } from '../clock/index.js';
 import { generateSiteKey, importSiteKey, type SiteKey } from '../identity/index.js';
 
@@ -20,8 +20,7 @@ export class SiteInfo {
       if (this.key.siteId !== row.site_id) throw new Error('the stored site key does not match the stored site id');
     } else {
       this.key = generateSiteKey();
-      deps.db
-        .prepare('INSERT INTO site (one, site_id, private_key, created_at) VALUES (1, ?, ?, ?)')
+      sql(deps.db, 'INSERT INTO site (one, site_id, private_key, created_at) VALUES (1, ?, ?, ?)')
         .run(this.key.siteId, this.key.exportPrivate(), deps.clock.now());
     }
   }
@@ -40,14 +39,14 @@ export class SiteInfo {
 
   /** Mark setup done; to be called inside the setup transaction. */
   markSetUp(name: string): void {
-    this.deps.db.prepare('UPDATE site SET name = ?, setup_at = ? WHERE one = 1').run(name, this.deps.clock.now());
+    sql(this.deps.db, 'UPDATE site SET name = ?, setup_at = ? WHERE one = 1').run(name, this.deps.clock.now());
   }
 
   rename(name: string): void {
-    this.deps.db.prepare('UPDATE site SET name = ? WHERE one = 1').run(name);
+    sql(this.deps.db, 'UPDATE site SET name = ? WHERE one = 1').run(name);
   }
 
   private row(): SiteRow | undefined {
-    return this.deps.db.prepare<[], SiteRow>('SELECT site_id, private_key, name, setup_at FROM site WHERE one = 1').get();
+    return sql<[], SiteRow>(this.deps.db, 'SELECT site_id, private_key, name, setup_at FROM site WHERE one = 1').get();
   }
 }

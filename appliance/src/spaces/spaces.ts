@@ -10,7 +10,7 @@
  * A box admin manages accounts and spaces but reads no association's private work
  * unless given a role in it (FIELD.md: associations must not see each other's work).
  */
-import type { Db } from '../db/index.js';
+import { sql, type Db } from '../db/index.js';
 import type { Clock } from '../clock/index.js';
 import type { Account, Role } from '../auth/accounts.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/index.js';
@@ -40,7 +40,7 @@ export class Spaces {
   private readonly hostsStmt;
 
   constructor(private readonly deps: { db: Db; clock: Clock }) {
-    this.hostsStmt = deps.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM spaces WHERE id = ?');
+    this.hostsStmt = sql<[string], { one: number }>(deps.db, 'SELECT 1 AS one FROM spaces WHERE id = ?');
   }
 
   /** Whether this box materialises the space (asked inside transactions: no cache). */
@@ -49,19 +49,18 @@ export class Spaces {
   }
 
   list(): Space[] {
-    return this.deps.db.prepare<[], SpaceRow>("SELECT * FROM spaces ORDER BY kind = 'association', name").all().map(toSpace);
+    return sql<[], SpaceRow>(this.deps.db, "SELECT * FROM spaces ORDER BY kind = 'association', name").all().map(toSpace);
   }
 
   find(id: string): Space | undefined {
-    const row = this.deps.db.prepare<[string], SpaceRow>('SELECT * FROM spaces WHERE id = ?').get(id);
+    const row = sql<[string], SpaceRow>(this.deps.db, 'SELECT * FROM spaces WHERE id = ?').get(id);
     return row ? toSpace(row) : undefined;
   }
 
   create(s: { id: string; name: string; kind?: Space['kind']; quotaBytes?: number }): Space {
     const kind = s.kind ?? (s.id === COMMONS ? 'commons' : 'association');
     try {
-      this.deps.db
-        .prepare('INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)')
+      sql(this.deps.db, 'INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(s.id, s.name, kind, s.quotaBytes ?? DEFAULT_QUOTA_BYTES, this.deps.clock.now());
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new ConflictError(`L'espace « ${s.id} » existe déjà.`, 'space_exists');
@@ -72,38 +71,34 @@ export class Spaces {
 
   update(id: string, change: { name?: string; quotaBytes?: number }): Space {
     if (!this.find(id)) throw new NotFoundError(`L'espace « ${id} » est introuvable.`);
-    if (change.name !== undefined) this.deps.db.prepare('UPDATE spaces SET name = ? WHERE id = ?').run(change.name, id);
-    if (change.quotaBytes !== undefined) this.deps.db.prepare('UPDATE spaces SET quota_bytes = ? WHERE id = ?').run(change.quotaBytes, id);
+    if (change.name !== undefined) sql(this.deps.db, 'UPDATE spaces SET name = ? WHERE id = ?').run(change.name, id);
+    if (change.quotaBytes !== undefined) sql(this.deps.db, 'UPDATE spaces SET quota_bytes = ? WHERE id = ?').run(change.quotaBytes, id);
     return this.find(id)!;
   }
 
   roleOf(accountId: string, spaceId: string): Role | undefined {
-    const row = this.deps.db
-      .prepare<[string, string], { role: Role }>('SELECT role FROM space_roles WHERE account_id = ? AND space_id = ?')
+    const row = sql<[string, string], { role: Role }>(this.deps.db, 'SELECT role FROM space_roles WHERE account_id = ? AND space_id = ?')
       .get(accountId, spaceId);
     return row?.role;
   }
 
   rolesOf(accountId: string): Array<{ spaceId: string; role: Role }> {
-    return this.deps.db
-      .prepare<[string], { space_id: string; role: Role }>('SELECT space_id, role FROM space_roles WHERE account_id = ?')
+    return sql<[string], { space_id: string; role: Role }>(this.deps.db, 'SELECT space_id, role FROM space_roles WHERE account_id = ?')
       .all(accountId)
       .map((r) => ({ spaceId: r.space_id, role: r.role }));
   }
 
   members(spaceId: string): Array<{ accountId: string; role: Role }> {
-    return this.deps.db
-      .prepare<[string], { account_id: string; role: Role }>('SELECT account_id, role FROM space_roles WHERE space_id = ?')
+    return sql<[string], { account_id: string; role: Role }>(this.deps.db, 'SELECT account_id, role FROM space_roles WHERE space_id = ?')
       .all(spaceId)
       .map((r) => ({ accountId: r.account_id, role: r.role }));
   }
 
   setRole(accountId: string, spaceId: string, role: Role | null): void {
     if (role === null) {
-      this.deps.db.prepare('DELETE FROM space_roles WHERE account_id = ? AND space_id = ?').run(accountId, spaceId);
+      sql(this.deps.db, 'DELETE FROM space_roles WHERE account_id = ? AND space_id = ?').run(accountId, spaceId);
     } else {
-      this.deps.db
-        .prepare('INSERT INTO space_roles (account_id, space_id, role) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET role = excluded.role')
+      sql(this.deps.db, 'INSERT INTO space_roles (account_id, space_id, role) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET role = excluded.role')
         .run(accountId, spaceId, role);
     }
   }
@@ -146,8 +141,7 @@ export class Spaces {
   }
 
   private isMemberSomewhere(accountId: string): boolean {
-    return !!this.deps.db
-      .prepare("SELECT 1 FROM space_roles WHERE account_id = ? AND role IN ('member', 'admin') LIMIT 1")
+    return !!sql(this.deps.db, "SELECT 1 FROM space_roles WHERE account_id = ? AND role IN ('member', 'admin') LIMIT 1")
       .get(accountId);
   }
 }

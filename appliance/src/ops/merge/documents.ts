@@ -14,12 +14,13 @@ export class DocumentMerge {
   private readonly addVersion;
 
   constructor(db: Db) {
-    this.getState = db.prepare<[string, string], { state: Buffer; updated_hlc: string }>(
-      'SELECT state, updated_hlc FROM doc_states WHERE space = ? AND doc = ?',
+    this.getState = db.prepare<[string, string], { state: Buffer; updated_hlc: string; updated_by: string }>(
+      'SELECT state, updated_hlc, updated_by FROM doc_states WHERE space = ? AND doc = ?',
     );
     this.putState = db.prepare(
-      `INSERT INTO doc_states (space, doc, state, text, updated_hlc) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (space, doc) DO UPDATE SET state = excluded.state, text = excluded.text, updated_hlc = excluded.updated_hlc`,
+      `INSERT INTO doc_states (space, doc, state, text, updated_hlc, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (space, doc) DO UPDATE SET state = excluded.state, text = excluded.text,
+         updated_hlc = excluded.updated_hlc, updated_by = excluded.updated_by`,
     );
     this.addVersion = db.prepare(
       'INSERT OR IGNORE INTO doc_versions (space, doc, op_rowid, hlc, author, by_name) VALUES (?, ?, ?, ?, ?, ?)',
@@ -33,8 +34,11 @@ export class DocumentMerge {
       if (row) Y.applyUpdate(ydoc, row.state);
       Y.applyUpdate(ydoc, p.update);
       const text = ydoc.getText(DOC_TEXT).toString();
-      const updatedHlc = row && row.updated_hlc > op.hlc ? row.updated_hlc : op.hlc;
-      this.putState.run(op.space, p.doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc);
+      // The newest edit names the document's last editor (an exact tie of stamps keeps the first seen).
+      const newest = !row || op.hlc > row.updated_hlc;
+      const updatedHlc = newest ? op.hlc : row.updated_hlc;
+      const updatedBy = newest ? p.by.name : row.updated_by;
+      this.putState.run(op.space, p.doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc, updatedBy);
       this.addVersion.run(op.space, p.doc, opRowid, op.hlc, op.author, p.by.name);
     } finally {
       ydoc.destroy();
