@@ -46,7 +46,9 @@ CREATE TABLE space_roles (
   PRIMARY KEY (account_id, space_id)
 ) WITHOUT ROWID;
 
--- The op log. rowid is the local arrival order; (space, author, seq) is the identity.
+-- The op log. rowid is the local arrival order. Each author numbers its operations per
+-- space and per kind (a "stream"), so a metered link can send messages before documents
+-- and still keep every stream contiguous: (space, author, kind, seq) is the identity.
 CREATE TABLE ops (
   rowid   INTEGER PRIMARY KEY,
   space   TEXT NOT NULL,
@@ -56,7 +58,7 @@ CREATE TABLE ops (
   kind    TEXT NOT NULL,
   body    BLOB NOT NULL,
   sig     BLOB NOT NULL,
-  UNIQUE (space, author, seq)
+  UNIQUE (space, author, kind, seq)
 );
 CREATE INDEX ops_by_hlc ON ops(hlc);
 

@@ -12,7 +12,7 @@
  *              holds our ops up to some seq: the outbox_delivery watermark, migration 002);
  *   pending    otherwise.
  * A watermark rather than a row per message, because that is exactly what sync learns: a
- * host's version vector says how far it holds each author's contiguous sequence.
+ * host's version vector says how far it holds each author's contiguous sequence of messages (its message.post stream).
  */
 import type { Db } from '../db/index.js';
 import type { Clock, Random } from '../clock/index.js';

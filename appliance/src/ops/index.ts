@@ -1,4 +1,4 @@
-export { OpLog, type OpLogOptions, type StoredOp } from './log.js';
+export { OpLog, type OpLogOptions, type StoredOp, type VersionVector } from './log.js';
 export { stateDigest, replayDigest } from './digest.js';
 export { InvalidOperationError } from './errors.js';
 export { decodePayload, encodePayload, verifyOperation, OP_FORMAT_VERSION } from './codec.js';

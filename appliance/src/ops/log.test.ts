@@ -27,7 +27,8 @@ describe('op log', () => {
     const a = replica();
     a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa' }, by });
     a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { town: 'Youri' }, by });
-    expect(a.log.versionVector('s')).toEqual({ [a.log.siteId]: 2 });
+    a.log.commit('s', 'message.post', { id: 'x', thread: 'x', subject: null, body: 'Salut', from: null, by });
+    expect(a.log.versionVector('s')).toEqual({ [a.log.siteId]: { 'record.put': 2, 'message.post': 1 } });
     const row = a.db.prepare("SELECT data FROM records WHERE id = 'm1'").get() as { data: string };
     expect(JSON.parse(row.data)).toEqual({ name: 'Awa', town: 'Youri' });
   });
@@ -68,6 +69,7 @@ describe('op log', () => {
     body[body.length - 1]! ^= 1;
     expect(() => b.log.receive({ ...op!, body })).toThrow(InvalidOperationError);
     expect(() => b.log.receive({ ...op!, seq: 2 })).toThrow(InvalidOperationError);
+    expect(() => b.log.receive({ ...op!, kind: 'message.post' })).toThrow(InvalidOperationError);
     expect(b.db.prepare('SELECT count(*) AS n FROM ops').get()).toEqual({ n: 0 });
   });
 
@@ -84,7 +86,7 @@ describe('op log', () => {
     const a = replica();
     a.log.commit('elsewhere', 'message.post', { id: 'x', thread: 'x', subject: null, body: 'Pour Koupéla', from: 's', by });
     expect(a.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
-    expect(a.log.versionVector('elsewhere')).toEqual({ [a.log.siteId]: 1 });
+    expect(a.log.versionVector('elsewhere')).toEqual({ [a.log.siteId]: { 'message.post': 1 } });
   });
 
   it('never stamps backwards, even when the wall clock does', () => {

@@ -21,6 +21,9 @@ export interface OpLogOptions {
   readonly observers?: ReadonlyMap<string, RecordObserver[]>;
 }
 
+/** What a replica holds of a space: for each author and kind, the highest sequence. */
+export type VersionVector = Readonly<Record<string, Readonly<Partial<Record<OpKind, number>>>>>;
+
 export interface StoredOp extends Operation {
   readonly rowid: number;
 }
@@ -61,11 +64,11 @@ export class OpLog {
     this.insertOp = this.db.prepare(
       'INSERT OR IGNORE INTO ops (space, author, seq, hlc, kind, body, sig) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.nextSeq = this.db.prepare<[string, string], { seq: number }>(
-      'SELECT coalesce(max(seq), 0) + 1 AS seq FROM ops WHERE space = ? AND author = ?',
+    this.nextSeq = this.db.prepare<[string, string, string], { seq: number }>(
+      'SELECT coalesce(max(seq), 0) + 1 AS seq FROM ops WHERE space = ? AND author = ? AND kind = ?',
     );
-    this.vector = this.db.prepare<[string], { author: string; seq: number }>(
-      'SELECT author, max(seq) AS seq FROM ops WHERE space = ? GROUP BY author',
+    this.vector = this.db.prepare<[string], { author: string; kind: OpKind; seq: number }>(
+      'SELECT author, kind, max(seq) AS seq FROM ops WHERE space = ? GROUP BY author, kind',
     );
     this.byRowid = this.db.prepare<[number], OpRow>('SELECT rowid, * FROM ops WHERE rowid = ?');
   }
@@ -80,7 +83,7 @@ export class OpLog {
    */
   commit<K extends OpKind>(space: string, kind: K, payload: PayloadOf[K]): StoredOp {
     return this.db.transaction(() => {
-      const seq = this.nextSeq.get(space, this.key.siteId)!.seq;
+      const seq = this.nextSeq.get(space, this.key.siteId, kind)!.seq;
       const op = signOperation(this.key, { space, seq, hlc: this.hlc.tick(), kind, body: encodePayload(kind, payload) });
       const rowid = this.store(op);
       if (rowid === null) throw new Error(`operation ${space}/${seq} already exists: the op log is corrupt`);
@@ -107,10 +110,10 @@ export class OpLog {
     })();
   }
 
-  /** Author → highest sequence number held, for one space. */
-  versionVector(space: string): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const row of this.vector.iterate(space)) out[row.author] = row.seq;
+  /** Author → kind → highest sequence number held, for one space. */
+  versionVector(space: string): VersionVector {
+    const out: Record<string, Partial<Record<OpKind, number>>> = {};
+    for (const row of this.vector.iterate(space)) (out[row.author] ??= {})[row.kind] = row.seq;
     return out;
   }
 
