@@ -1,0 +1,138 @@
+/**
+ * Seeded convergence: five replicas make thousands of random operations of every kind
+ * while random pairs sync over in-memory links that are cut at random moments. After
+ * the network heals, every replica holds every operation and shows the same state.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { openDatabase, type Db } from '../db/index.js';
+import { FakeClock } from '../clock/index.js';
+import { generateSiteKey } from '../identity/index.js';
+import { OpLog, stateDigest, DOC_TEXT } from '../ops/index.js';
+import { OpLogSyncStore, SyncSession, memoryLinkPair, SyncError } from './index.js';
+
+const SPACES = ['commons', 'givors-gavinane'];
+const by = { id: 'u', name: 'Test' };
+const dbs: Db[] = [];
+afterEach(() => dbs.splice(0).forEach((d) => d.close()));
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+}
+
+interface Replica {
+  db: Db;
+  log: OpLog;
+  clock: FakeClock;
+  store: OpLogSyncStore;
+  committed: number;
+}
+
+function replica(i: number): Replica {
+  const db = openDatabase({ path: ':memory:' });
+  dbs.push(db);
+  for (const s of SPACES) db.prepare("INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES (?, ?, 'association', 0, 0)").run(s, s);
+  // Clocks deliberately disagree by up to an hour, as boxes without a real-time clock do.
+  const clock = new FakeClock(Date.UTC(2026, 10, 1) + i * 600_000);
+  const log = new OpLog({ db, key: generateSiteKey(), clock, hosts: (s) => SPACES.includes(s) });
+  return { db, log, clock, store: new OpLogSyncStore({ db, log, spaces: () => SPACES }), committed: 0 };
+}
+
+function randomOp(r: Replica, rnd: ReturnType<typeof prng>, n: number): void {
+  const space = rnd.pick(SPACES);
+  const choice = rnd.next();
+  if (choice < 0.45) {
+    const fields: Record<string, string | number | boolean> = {};
+    for (const f of ['name', 'town', 'phone', 'notes'].filter(() => rnd.next() < 0.5)) fields[f] = `${f}-${rnd.int(1000)}`;
+    if (rnd.next() < 0.05) fields.$deleted = rnd.next() < 0.5;
+    r.log.commit(space, 'record.put', { coll: 'members', id: `m${rnd.int(40)}`, fields: Object.keys(fields).length ? fields : { name: 'x' }, by });
+  } else if (choice < 0.75) {
+    r.log.commit(space, 'message.post', { id: `msg-${n}`, thread: `t${rnd.int(10)}`, subject: null, body: `message ${n}`, from: null, by });
+  } else {
+    const doc = `d${rnd.int(5)}`;
+    const row = r.db.prepare<[string, string], { state: Buffer }>('SELECT state FROM doc_states WHERE space = ? AND doc = ?').get(space, doc);
+    const ydoc = new Y.Doc();
+    ydoc.clientID = 1 + rnd.int(2 ** 30);
+    if (row) Y.applyUpdate(ydoc, row.state);
+    const before = Y.encodeStateVector(ydoc);
+    const text = ydoc.getText(DOC_TEXT);
+    if (text.length > 20 && rnd.next() < 0.3) text.delete(rnd.int(text.length - 5), 1 + rnd.int(4));
+    else text.insert(rnd.int(text.length + 1), `<${n}>`);
+    r.log.commit(space, 'doc.update', { doc, update: Y.encodeStateAsUpdate(ydoc, before), by });
+    ydoc.destroy();
+  }
+  r.committed++;
+}
+
+async function session(a: Replica, b: Replica, cutAfterFrames?: number, maxBatchBytes = 2048) {
+  const link = memoryLinkPair(cutAfterFrames === undefined ? {} : { cutAfterFrames });
+  const sa = new SyncSession({ store: a.store, link: link.a, maxBatchBytes, window: 3 });
+  const sb = new SyncSession({ store: b.store, link: link.b, maxBatchBytes, window: 3 });
+  const results = await Promise.allSettled([sa.run(), sb.run()]);
+  for (const r of results) {
+    if (r.status === 'rejected' && !(r.reason instanceof SyncError && cutAfterFrames !== undefined)) throw r.reason;
+  }
+  return results;
+}
+
+describe('convergence', () => {
+  it('five replicas with random operations, cuts and partitions end identical', async () => {
+    const rnd = prng(20261122);
+    const sites = Array.from({ length: 5 }, (_, i) => replica(i));
+    let n = 0;
+    for (let round = 0; round < 40; round++) {
+      for (const s of sites) {
+        for (let k = rnd.int(60); k > 0; k--) {
+          s.clock.advance(rnd.int(5000));
+          randomOp(s, rnd, n++);
+        }
+      }
+      // A random partition: a few pairs can talk this round, some cut mid-session.
+      for (let p = rnd.int(4); p > 0; p--) {
+        const a = rnd.pick(sites);
+        const b = rnd.pick(sites.filter((s) => s !== a));
+        const cutAt = rnd.next() < 0.4 ? rnd.int(12) : undefined;
+        await session(a, b, cutAt);
+      }
+    }
+    expect(n).toBeGreaterThan(2000);
+    // Heal: a ring then a full mesh, until a whole round moves nothing.
+    for (let pass = 0; pass < 6; pass++) {
+      let moved = 0;
+      for (let i = 0; i < sites.length; i++) {
+        for (let j = i + 1; j < sites.length; j++) {
+          const [ra] = await session(sites[i]!, sites[j]!, undefined, 64 * 1024);
+          if (ra.status === 'fulfilled') moved += ra.value.sentOps + ra.value.receivedOps;
+        }
+      }
+      if (moved === 0) break;
+    }
+    const total = sites.reduce((t, s) => t + s.committed, 0);
+    const digests = new Set(sites.map((s) => stateDigest(s.db)));
+    for (const s of sites) expect(s.db.prepare('SELECT count(*) AS n FROM ops').get()).toEqual({ n: total });
+    expect(digests.size).toBe(1);
+  }, 120_000);
+
+  it('a cut session resumes from the last acknowledged batch and sends nothing twice', async () => {
+    const rnd = prng(7);
+    const [a, b] = [replica(0), replica(1)];
+    for (let i = 0; i < 300; i++) randomOp(a, rnd, i);
+    const [cut] = await session(a, b, 6, 1024);
+    expect(cut.status).toBe('rejected');
+    const got = (b.db.prepare('SELECT count(*) AS n FROM ops').get() as { n: number }).n;
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThan(300);
+    const [rest] = await session(a, b);
+    expect(rest.status).toBe('fulfilled');
+    if (rest.status === 'fulfilled') expect(rest.value.sentOps).toBe(300 - got);
+    expect(stateDigest(a.db)).toBe(stateDigest(b.db));
+  });
+});

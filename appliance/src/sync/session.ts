@@ -1,0 +1,209 @@
+/**
+ * One sync session between two replicas, the same on both ends. Named stages:
+ *
+ *   hello     each side sends its version vectors, reads the peer's
+ *   exchange  each side sends, in batches, what the peer lacks (messages first, then
+ *             records, then documents); each batch is applied all-or-nothing and
+ *             acknowledged; at most `window` batches are in flight
+ *   done      both sides said DONE and every batch was acknowledged
+ *   failed    a protocol error, a refused batch or a cut link; what was acknowledged stays
+ *
+ * A cut session needs no clean-up: the next one starts from the vectors, which already
+ * include every acknowledged batch.
+ */
+import { OP_KINDS, type OpKind, type Operation, type VersionVector } from '../ops/index.js';
+import type { FrameLink } from './link.js';
+import type { SyncStore } from './store.js';
+import { decodeFrame, encodeFrame, FrameType, PROTOCOL_VERSION, type Frame } from './wire/frames.js';
+import { SyncError, SyncLinkError, SyncPeerError, SyncProtocolError, SyncRefusedError } from './errors.js';
+
+export type SessionStage = 'hello' | 'exchange' | 'done' | 'failed';
+
+export interface SessionOptions {
+  readonly store: SyncStore;
+  readonly link: FrameLink;
+  /** Of the spaces both replicas hold, those this peer may exchange (entitlement). */
+  readonly shared?: (peer: string, common: readonly string[]) => readonly string[];
+  /** Raw bytes of operations per batch, before compression. */
+  readonly maxBatchBytes?: number;
+  /** Batches sent and not yet acknowledged. */
+  readonly window?: number;
+}
+
+export interface SessionResult {
+  readonly peer: string;
+  readonly sentOps: number;
+  readonly receivedOps: number;
+  readonly batchesSent: number;
+  readonly batchesReceived: number;
+}
+
+/** Order in which streams go: the small and urgent first. */
+export const KIND_PRIORITY: readonly OpKind[] = ['message.post', 'record.put', 'doc.update'];
+const PAGE = 256;
+
+export class SyncSession {
+  stage: SessionStage = 'hello';
+  peer: string | undefined;
+  private readonly maxBatchBytes: number;
+  private readonly window: number;
+  private sentOps = 0;
+  private receivedOps = 0;
+  private nextBatch = 1;
+  private expectBatch = 1;
+  private readonly unacked: number[] = [];
+  private ackWaiter: (() => void) | undefined;
+  private iSaidDone = false;
+  private peerSaidDone = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.maxBatchBytes = opts.maxBatchBytes ?? 64 * 1024;
+    this.window = opts.window ?? 4;
+  }
+
+  async run(): Promise<SessionResult> {
+    const { link, store } = this.opts;
+    try {
+      const mine = Object.fromEntries(store.spaces().map((s) => [s, store.vector(s)]));
+      await this.send({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: store.siteId, spaces: mine });
+      const frames = link.frames()[Symbol.asyncIterator]();
+      const hello = await this.next(frames);
+      if (!hello || hello.type !== FrameType.Hello) throw new SyncProtocolError('unexpected_frame', 'the session must open with HELLO');
+      if (hello.version !== PROTOCOL_VERSION) throw new SyncProtocolError('version_mismatch', `peer speaks version ${hello.version}, we speak ${PROTOCOL_VERSION}`);
+      if (hello.site === store.siteId) throw new SyncProtocolError('self', 'a replica cannot sync with itself');
+      this.peer = hello.site;
+      const common = Object.keys(hello.spaces).filter((s) => s in mine);
+      const shared = new Set(this.opts.shared ? this.opts.shared(hello.site, common) : common);
+      this.stage = 'exchange';
+
+      let senderError: unknown;
+      const sender = this.sendMissing([...shared], hello.spaces).catch((e: unknown) => {
+        senderError = e;
+        link.abort(e instanceof Error ? e : new Error(String(e)));
+      });
+      try {
+        await this.receive(frames, shared);
+      } catch (e) {
+        this.stopSender();
+        await sender;
+        throw senderError ?? e;
+      }
+      await sender;
+      if (senderError) throw senderError;
+      await link.close();
+      this.stage = 'done';
+      return { peer: hello.site, sentOps: this.sentOps, receivedOps: this.receivedOps, batchesSent: this.nextBatch - 1, batchesReceived: this.expectBatch - 1 };
+    } catch (e) {
+      this.stage = 'failed';
+      if (e instanceof SyncProtocolError || e instanceof SyncRefusedError) {
+        await this.send({ type: FrameType.Error, code: e.code, message: e.message }).catch(() => {});
+      }
+      link.abort();
+      this.stopSender();
+      throw e instanceof SyncError ? e : new SyncLinkError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** Wake a sender waiting for acknowledgements so it sees the session has failed. */
+  private stopSender(): void {
+    this.stage = 'failed';
+    const w = this.ackWaiter;
+    this.ackWaiter = undefined;
+    w?.();
+  }
+
+  private finished(): boolean {
+    return this.iSaidDone && this.peerSaidDone && this.unacked.length === 0;
+  }
+
+  private async receive(frames: AsyncIterator<Uint8Array>, shared: ReadonlySet<string>): Promise<void> {
+    while (!this.finished()) {
+      const frame = await this.next(frames);
+      if (!frame) {
+        if (this.finished()) return;
+        throw new SyncLinkError('the peer closed the session before it was finished');
+      }
+      switch (frame.type) {
+        case FrameType.Batch: {
+          if (frame.n !== this.expectBatch) throw new SyncProtocolError('out_of_order', `batch ${frame.n} arrived, ${this.expectBatch} expected`);
+          for (const op of frame.ops) {
+            if (!shared.has(op.space)) throw new SyncRefusedError('not_shared', `space ${op.space} is not shared in this session`);
+          }
+          this.receivedOps += this.opts.store.applyBatch(frame.ops);
+          this.expectBatch++;
+          await this.send({ type: FrameType.Ack, n: frame.n });
+          break;
+        }
+        case FrameType.Ack: {
+          if (this.unacked[0] !== frame.n) throw new SyncProtocolError('out_of_order', `acknowledgement of batch ${frame.n}, ${this.unacked[0] ?? 'none'} expected`);
+          this.unacked.shift();
+          const w = this.ackWaiter;
+          this.ackWaiter = undefined;
+          w?.();
+          break;
+        }
+        case FrameType.Done:
+          if (this.peerSaidDone) throw new SyncProtocolError('unexpected_frame', 'DONE sent twice');
+          this.peerSaidDone = true;
+          break;
+        case FrameType.Error:
+          throw new SyncPeerError(frame.code, `the peer closed the session: ${frame.message}`);
+        case FrameType.Hello:
+          throw new SyncProtocolError('unexpected_frame', 'HELLO in the middle of a session');
+      }
+    }
+  }
+
+  /** Send, stream by stream, every operation the peer's vectors say it lacks. */
+  private async sendMissing(spaces: readonly string[], theirs: Readonly<Record<string, VersionVector>>): Promise<void> {
+    const { store } = this.opts;
+    let batch: Operation[] = [];
+    let size = 0;
+    const flush = async () => {
+      if (!batch.length) return;
+      while (this.unacked.length >= this.window) {
+        if (this.stage === 'failed') throw new SyncLinkError();
+        await new Promise<void>((r) => (this.ackWaiter = r));
+      }
+      if (this.stage === 'failed') throw new SyncLinkError();
+      const n = this.nextBatch++;
+      this.unacked.push(n);
+      this.sentOps += batch.length;
+      const ops = batch;
+      batch = [];
+      size = 0;
+      await this.send({ type: FrameType.Batch, n, ops });
+    };
+    for (const kind of [...KIND_PRIORITY, ...OP_KINDS.filter((k) => !KIND_PRIORITY.includes(k))]) {
+      for (const space of spaces) {
+        const mine = store.vector(space);
+        for (const [author, streams] of Object.entries(mine)) {
+          const have = streams[kind] ?? 0;
+          let after = theirs[space]?.[author]?.[kind] ?? 0;
+          while (after < have) {
+            const page = store.page(space, author, kind, after, PAGE);
+            if (!page.length) break;
+            for (const op of page) {
+              batch.push(op);
+              size += op.body.length + op.sig.length + op.space.length + op.author.length + op.hlc.length + 16;
+              if (size >= this.maxBatchBytes) await flush();
+            }
+            after = page[page.length - 1]!.seq;
+          }
+        }
+      }
+    }
+    await flush();
+    this.iSaidDone = true;
+    await this.send({ type: FrameType.Done });
+  }
+
+  private async next(frames: AsyncIterator<Uint8Array>): Promise<Frame | undefined> {
+    const r = await frames.next();
+    return r.done ? undefined : decodeFrame(r.value);
+  }
+
+  private send(frame: Frame): Promise<void> {
+    return this.opts.link.send(encodeFrame(frame));
+  }
+}
