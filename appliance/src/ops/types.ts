@@ -36,7 +36,7 @@ export type RecordPut = z.infer<typeof recordPut>;
 
 export const docUpdate = z.object({
   doc: ident,
-  update: z.instanceof(Uint8Array),
+  update: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes'),
   by: actor,
 });
 export type DocUpdate = z.infer<typeof docUpdate>;

@@ -22,8 +22,16 @@ export type SessionStage = 'hello' | 'exchange' | 'done' | 'failed';
 export interface SessionOptions {
   readonly store: SyncStore;
   readonly link: FrameLink;
-  /** Of the spaces both replicas hold, those this peer may exchange (entitlement). */
-  readonly shared?: (peer: string, common: readonly string[]) => readonly string[];
+  /**
+   * The peer's site id as the transport authenticated it (Noise). When given, the peer's
+   * HELLO must name the same site, and `offer` decides what to offer it.
+   */
+  readonly peer?: string;
+  /**
+   * The spaces this replica offers to exchange with the peer (entitlement). Both sides
+   * offer in HELLO; a session exchanges only the spaces both offered. Default: all held.
+   */
+  readonly offer?: (peer: string | undefined) => readonly string[];
   /** Raw bytes of operations per batch, before compression. */
   readonly maxBatchBytes?: number;
   /** Batches sent and not yet acknowledged. */
@@ -64,16 +72,20 @@ export class SyncSession {
   async run(): Promise<SessionResult> {
     const { link, store } = this.opts;
     try {
-      const mine = Object.fromEntries(store.spaces().map((s) => [s, store.vector(s)]));
+      const offered = this.opts.offer ? this.opts.offer(this.opts.peer) : store.spaces();
+      const mine = Object.fromEntries(offered.map((s) => [s, store.vector(s)]));
       await this.send({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: store.siteId, spaces: mine });
       const frames = link.frames()[Symbol.asyncIterator]();
       const hello = await this.next(frames);
       if (!hello || hello.type !== FrameType.Hello) throw new SyncProtocolError('unexpected_frame', 'the session must open with HELLO');
       if (hello.version !== PROTOCOL_VERSION) throw new SyncProtocolError('version_mismatch', `peer speaks version ${hello.version}, we speak ${PROTOCOL_VERSION}`);
       if (hello.site === store.siteId) throw new SyncProtocolError('self', 'a replica cannot sync with itself');
+      if (this.opts.peer !== undefined && hello.site !== this.opts.peer) {
+        throw new SyncProtocolError('wrong_site', `the peer authenticated as ${this.opts.peer} but says it is ${hello.site}`);
+      }
       this.peer = hello.site;
-      const common = Object.keys(hello.spaces).filter((s) => s in mine);
-      const shared = new Set(this.opts.shared ? this.opts.shared(hello.site, common) : common);
+      // Both sides computed their offer for each other; both get the same intersection.
+      const shared = new Set(Object.keys(hello.spaces).filter((s) => s in mine));
       this.stage = 'exchange';
 
       let senderError: unknown;
@@ -174,8 +186,17 @@ export class SyncSession {
       size = 0;
       await this.send({ type: FrameType.Batch, n, ops });
     };
-    for (const kind of [...KIND_PRIORITY, ...OP_KINDS.filter((k) => !KIND_PRIORITY.includes(k))]) {
-      for (const space of spaces) {
+    // Spaces whose name starts with "$" (the federation's grants) go first and whole: the
+    // peer needs them to accept the rest.
+    const system = spaces.filter((s) => s.startsWith('$'));
+    const user = spaces.filter((s) => !s.startsWith('$'));
+    const kinds = [...KIND_PRIORITY, ...OP_KINDS.filter((k) => !KIND_PRIORITY.includes(k))];
+    const plan: Array<[OpKind, string]> = [
+      ...system.flatMap((space) => kinds.map((kind): [OpKind, string] => [kind, space])),
+      ...kinds.flatMap((kind) => user.map((space): [OpKind, string] => [kind, space])),
+    ];
+    for (const [kind, space] of plan) {
+      {
         const mine = store.vector(space);
         for (const [author, streams] of Object.entries(mine)) {
           const have = streams[kind] ?? 0;

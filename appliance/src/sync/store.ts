@@ -33,7 +33,15 @@ interface OpRow {
 }
 
 export class OpLogSyncStore implements SyncStore {
-  constructor(private readonly deps: { db: Db; log: OpLog; spaces: () => string[] }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      log: OpLog;
+      spaces: () => string[];
+      /** Whether the operation's author may write its space; refused batches apply nothing. */
+      mayWrite?: (op: Operation) => boolean;
+    },
+  ) {}
 
   get siteId(): string {
     return this.deps.log.siteId;
@@ -67,6 +75,9 @@ export class OpLogSyncStore implements SyncStore {
         if (!(OP_KINDS as readonly string[]).includes(op.kind)) throw new SyncRefusedError('bad_operation', `unknown kind ${op.kind}`);
         const current = head.get(op.space, op.author, op.kind)?.seq ?? 0;
         if (op.seq <= current) continue;
+        if (this.deps.mayWrite && !this.deps.mayWrite(op)) {
+          throw new SyncRefusedError('not_authorised', `site ${op.author} may not write space ${op.space}`);
+        }
         if (op.seq !== current + 1) {
           throw new SyncRefusedError('gap', `operation ${op.space}/${op.author}/${op.kind}/${op.seq} arrived before ${current + 1}`);
         }

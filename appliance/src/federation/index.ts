@@ -1,0 +1,3 @@
+export { Authority } from './authority.js';
+export { Entitlements } from './entitlements.js';
+export { FEDERATION_SPACE, GRANTS, parseGrant, grantFields, type Grant, type GrantRole, type GrantSpaces } from './grants.js';
