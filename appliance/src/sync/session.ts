@@ -32,6 +32,10 @@ export interface SessionOptions {
    * offer in HELLO; a session exchanges only the spaces both offered. Default: all held.
    */
   readonly offer?: (peer: string | undefined) => readonly string[];
+  /** The kinds this replica is willing to receive now (its link budget); default all. */
+  readonly accepts?: () => readonly OpKind[];
+  /** Whether this replica may send operations of a kind now (its link budget); default yes. */
+  readonly mayRun?: (kind: OpKind) => boolean;
   /** Raw bytes of operations per batch, before compression. */
   readonly maxBatchBytes?: number;
   /** Batches sent and not yet acknowledged. */
@@ -74,7 +78,8 @@ export class SyncSession {
     try {
       const offered = this.opts.offer ? this.opts.offer(this.opts.peer) : store.spaces();
       const mine = Object.fromEntries(offered.map((s) => [s, store.vector(s)]));
-      await this.send({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: store.siteId, spaces: mine });
+      const want = [...(this.opts.accepts ? this.opts.accepts() : OP_KINDS)];
+      await this.send({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: store.siteId, spaces: mine, want });
       const frames = link.frames()[Symbol.asyncIterator]();
       const hello = await this.next(frames);
       if (!hello || hello.type !== FrameType.Hello) throw new SyncProtocolError('unexpected_frame', 'the session must open with HELLO');
@@ -89,7 +94,7 @@ export class SyncSession {
       this.stage = 'exchange';
 
       let senderError: unknown;
-      const sender = this.sendMissing([...shared], hello.spaces).catch((e: unknown) => {
+      const sender = this.sendMissing([...shared], hello.spaces, new Set(hello.want)).catch((e: unknown) => {
         senderError = e;
         link.abort(e instanceof Error ? e : new Error(String(e)));
       });
@@ -167,7 +172,7 @@ export class SyncSession {
   }
 
   /** Send, stream by stream, every operation the peer's vectors say it lacks. */
-  private async sendMissing(spaces: readonly string[], theirs: Readonly<Record<string, VersionVector>>): Promise<void> {
+  private async sendMissing(spaces: readonly string[], theirs: Readonly<Record<string, VersionVector>>, want: ReadonlySet<OpKind>): Promise<void> {
     const { store } = this.opts;
     let batch: Operation[] = [];
     let size = 0;
@@ -196,12 +201,15 @@ export class SyncSession {
       ...kinds.flatMap((kind) => user.map((space): [OpKind, string] => [kind, space])),
     ];
     for (const [kind, space] of plan) {
+      // Grants always go; other streams only if the peer wants them and our budget allows.
+      if (!space.startsWith('$') && (!want.has(kind) || (this.opts.mayRun && !this.opts.mayRun(kind)))) continue;
       {
         const mine = store.vector(space);
         for (const [author, streams] of Object.entries(mine)) {
           const have = streams[kind] ?? 0;
           let after = theirs[space]?.[author]?.[kind] ?? 0;
           while (after < have) {
+            if (!space.startsWith('$') && this.opts.mayRun && !this.opts.mayRun(kind)) break;
             const page = store.page(space, author, kind, after, PAGE);
             if (!page.length) break;
             for (const op of page) {

@@ -3,7 +3,8 @@
  * type. Framing (length prefixes) belongs to the transport; this module only turns frames
  * into bytes and back, and refuses anything malformed with a SyncProtocolError.
  *
- *   HELLO  [1, version, siteId, { space: { author: { kind: seq } } }]
+ *   HELLO  [1, version, siteId, { space: { author: { kind: seq } } }, [kinds wanted]]
+ *          (the kinds the sender is willing to receive now: its link budget decides)
  *   BATCH  [2, n, encoding, bytes]       bytes: CBOR array of ops, brotli-compressed if encoding = 1
  *   ACK    [3, n]                        batch n is durably applied
  *   DONE   [4]                           the sender has nothing more to send
@@ -20,7 +21,7 @@ export const PROTOCOL_VERSION = 1;
 export const FrameType = { Hello: 1, Batch: 2, Ack: 3, Done: 4, Error: 5 } as const;
 
 export type Frame =
-  | { type: typeof FrameType.Hello; version: number; site: string; spaces: Record<string, VersionVector> }
+  | { type: typeof FrameType.Hello; version: number; site: string; spaces: Record<string, VersionVector>; want: OpKind[] }
   | { type: typeof FrameType.Batch; n: number; ops: Operation[] }
   | { type: typeof FrameType.Ack; n: number }
   | { type: typeof FrameType.Done }
@@ -35,7 +36,7 @@ const COMPRESS_ABOVE = 512;
 export function encodeFrame(f: Frame): Uint8Array {
   switch (f.type) {
     case FrameType.Hello:
-      return cbor.encode([f.type, f.version, f.site, f.spaces]);
+      return cbor.encode([f.type, f.version, f.site, f.spaces, f.want]);
     case FrameType.Batch: {
       const raw = cbor.encode(f.ops.map((o) => [o.space, o.author, o.seq, o.hlc, o.kind, o.body, o.sig]));
       if (raw.length <= COMPRESS_ABOVE) return cbor.encode([f.type, f.n, 0, raw]);
@@ -62,9 +63,10 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   const [type, ...rest] = raw as unknown[];
   switch (type) {
     case FrameType.Hello: {
-      const [version, site, spaces] = rest;
+      const [version, site, spaces, want] = rest;
       if (!Number.isInteger(version) || typeof site !== 'string' || site.length > 100) bad('HELLO');
-      return { type: FrameType.Hello, version: version as number, site: site as string, spaces: vectors(spaces) };
+      if (!Array.isArray(want) || want.some((k) => typeof k !== 'string' || !KINDS.has(k))) bad('HELLO');
+      return { type: FrameType.Hello, version: version as number, site: site as string, spaces: vectors(spaces), want: want as OpKind[] };
     }
     case FrameType.Batch: {
       const [n, encoding, payload] = rest;
