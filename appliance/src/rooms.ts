@@ -19,6 +19,8 @@ import { adminRoutes } from './admin/index.js';
 // room imports: admin
 // room imports: commons
 import { ARTICLES, articleIndexer, commonsRoutes } from './commons/index.js';
+// room imports: bundle
+import { bundleRoutes, BUNDLE_STREAMED_BODIES } from './bundle/index.js';
 
 export function roomRouters(): RoomRouter[] {
   return [
@@ -35,6 +37,8 @@ export function roomRouters(): RoomRouter[] {
     // routers: admin
     // routers: commons
     commonsRoutes(),
+    // routers: bundle
+    bundleRoutes(),
   ];
 }
 
@@ -42,6 +46,8 @@ export function roomRouters(): RoomRouter[] {
 export const streamedBodies: RegExp[] = [
   // streamed: files
   ...FILES_STREAMED_BODIES,
+  // streamed: bundle
+  ...BUNDLE_STREAMED_BODIES,
 ];
 
 export function recordObservers(_db: Db): Map<string, RecordObserver[]> {

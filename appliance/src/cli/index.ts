@@ -3,18 +3,33 @@
  *   start                     the demo: appliances with embedded defaults under ./data
  *   appliance --data --port   one real box
  *   setup --data …            first-run setup of a box from the command line
+ *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
+ *   bundle import --data FILE                 verify a bundle file, then apply it
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Appliance, VERSION } from '../appliance.js';
 import { performSetup, setupSchema } from '../setup/index.js';
 import { startDemo } from '../demo/index.js';
+import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('un numéro de port entre 0 et 65535');
   return n;
+}
+
+function siteId(value: string): string {
+  if (!siteIdSchema.safeParse(value).success) throw new InvalidArgumentError('un identifiant de site (ex. 12D3KooW…)');
+  return value;
+}
+
+/** A box that already exists in `dir` (a command on bundles must not make a new one). */
+function existingBox(dir: string): Appliance {
+  const dataDir = resolve(dir);
+  if (!existsSync(join(dataDir, 'solidaire.db'))) throw new Error(`aucune boîte dans « ${dir} » (pas de solidaire.db) : vérifiez --data`);
+  return new Appliance({ dataDir });
 }
 
 /** Run until SIGINT/SIGTERM, then stop cleanly (ports, timers, database). */
@@ -82,6 +97,38 @@ export function program(): Command {
       try {
         await performSetup(appliance.services, parsed.data);
         console.log(`Boîte « ${parsed.data.siteName} » configurée ; administrateur : ${o.admin}. Identifiant du site : ${appliance.services.site.id}`);
+      } finally {
+        await appliance.stop();
+      }
+    });
+
+  const bundle = cmd.command('bundle').description('paquets pour une clé USB, vers un site sans liaison');
+
+  bundle
+    .command('export')
+    .description('écrit dans un fichier ce qu’un autre site n’a pas encore (ou tout ce que la boîte détient)')
+    .requiredOption('--data <dir>', 'dossier des données de la boîte')
+    .requiredOption('--out <file>', 'fichier du paquet à écrire (ex. /media/cle/pour-nioro.bundle)')
+    .option('--for <site>', 'identifiant du site destinataire (sinon : tout)', siteId)
+    .action(async (o: { data: string; out: string; for?: string }) => {
+      const appliance = existingBox(o.data);
+      try {
+        const summary = await writeBundleFile(bundleDeps(appliance.services), { target: o.for ?? null }, resolve(o.out));
+        console.log(describeExport(summary, o.out));
+      } finally {
+        await appliance.stop();
+      }
+    });
+
+  bundle
+    .command('import')
+    .description('vérifie un paquet apporté d’un autre site, puis l’applique (tout ou rien)')
+    .requiredOption('--data <dir>', 'dossier des données de la boîte')
+    .argument('<file>', 'le fichier du paquet')
+    .action(async (file: string, o: { data: string }) => {
+      const appliance = existingBox(o.data);
+      try {
+        console.log(describeImport(await importBundle(bundleDeps(appliance.services), resolve(file))));
       } finally {
         await appliance.stop();
       }
