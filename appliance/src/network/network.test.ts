@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../db/index.js';
+import { FakeClock } from '../clock/index.js';
+import { generateSiteKey } from '../identity/index.js';
+import { OpLog, stateDigest } from '../ops/index.js';
+import { Spaces } from '../spaces/index.js';
+import { Authority, FEDERATION_SPACE } from '../federation/index.js';
+import { OpLogSyncStore } from '../sync/index.js';
+import { Network } from './index.js';
+
+const by = { id: 'u', name: 'Test' };
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+function box(clock: FakeClock, peers: string[] = []) {
+  const db: Db = openDatabase({ path: ':memory:' });
+  const spaces = new Spaces({ db, clock });
+  spaces.create({ id: 'commons', name: 'Base commune', kind: 'commons' });
+  spaces.create({ id: 'gg', name: 'Comité' });
+  const key = generateSiteKey();
+  const log = new OpLog({ db, key, clock, hosts: (s) => s === FEDERATION_SPACE || spaces.hosts(s) });
+  const network = new Network({ db, log, clock, key, spaces, listen: ['/ip4/127.0.0.1/tcp/0'], peers, pollMs: 60_000 });
+  cleanup.push(() => void db.close(), () => network.stop());
+  return { db, log, key, network };
+}
+
+describe('network', () => {
+  it('two boxes of one federation sync over libp2p on loopback, and say so in their status', async () => {
+    const clock = new FakeClock();
+    const dir = mkdtempSync(join(tmpdir(), 'solidaire-net-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const authority = Authority.open(dir, clock);
+    const grigny = box(clock);
+    await grigny.network.start();
+    const youri = box(clock, grigny.network.status().addresses.filter((a) => a.includes('127.0.0.1')));
+    await youri.network.start();
+    authority.grant(grigny.key.siteId, 'Grigny', { commons: 'host', gg: 'host' });
+    authority.grant(youri.key.siteId, 'Youri', { commons: 'host', gg: 'host' });
+    for (const b of [grigny, youri]) {
+      b.network.entitlements.join(authority.federationId, 0);
+      new OpLogSyncStore({ db: b.db, log: b.log, spaces: () => [FEDERATION_SPACE] }).applyBatch(authority.history());
+    }
+    grigny.log.commit('gg', 'message.post', { id: 'g1', thread: 'g1', subject: 'Bonjour', body: 'De Grigny', from: null, by });
+    youri.log.commit('gg', 'message.post', { id: 'y1', thread: 'y1', subject: 'Salut', body: 'De Youri', from: null, by });
+
+    const results = await youri.network.syncNow();
+    expect(results).toHaveLength(1);
+    expect(results[0]).not.toBeInstanceOf(Error);
+    expect(stateDigest(grigny.db, ['gg', 'commons'])).toBe(stateDigest(youri.db, ['gg', 'commons']));
+    expect(grigny.db.prepare("SELECT body FROM messages ORDER BY body").all()).toEqual([{ body: 'De Grigny' }, { body: 'De Youri' }]);
+
+    const status = youri.network.status();
+    expect(status.federationId).toBe(authority.federationId);
+    expect(status.peers[0]).toMatchObject({ peer: grigny.key.siteId, name: 'Grigny', running: false, lastError: null, sentOps: 1, receivedOps: 1 });
+    expect(status.peers[0]!.bytesOut).toBeGreaterThan(0);
+  });
+
+  it('a box outside the federation receives nothing but the grants', async () => {
+    const clock = new FakeClock();
+    const dir = mkdtempSync(join(tmpdir(), 'solidaire-net-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const authority = Authority.open(dir, clock);
+    const grigny = box(clock);
+    await grigny.network.start();
+    const stranger = box(clock, grigny.network.status().addresses.filter((a) => a.includes('127.0.0.1')));
+    await stranger.network.start();
+    authority.grant(grigny.key.siteId, 'Grigny', { gg: 'host' });
+    grigny.network.entitlements.join(authority.federationId, 0);
+    new OpLogSyncStore({ db: grigny.db, log: grigny.log, spaces: () => [FEDERATION_SPACE] }).applyBatch(authority.history());
+    stranger.network.entitlements.join(authority.federationId, 0);
+    grigny.log.commit('gg', 'message.post', { id: 'g1', thread: 'g1', subject: null, body: 'privé', from: null, by });
+    await stranger.network.syncNow();
+    await stranger.network.syncNow();
+    expect(stranger.db.prepare("SELECT count(*) AS n FROM ops WHERE space = 'gg'").get()).toEqual({ n: 0 });
+  });
+});
