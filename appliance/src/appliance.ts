@@ -7,15 +7,17 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { openDatabase, type Db } from './db/index.js';
+import { openDatabase, WriteQueue, type Db } from './db/index.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from './clock/index.js';
 import { OpLog } from './ops/index.js';
 import { Accounts, LoginLimiter, Sessions } from './auth/index.js';
 import { Spaces } from './spaces/index.js';
 import { BlobStore } from './blobs/index.js';
 import { SiteInfo } from './setup/index.js';
-import { createApp, type Services } from './http/index.js';
+import { createApp, ResponseCache, type Services } from './http/index.js';
 import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
+import { Network } from './network/index.js';
+import { FEDERATION_SPACE } from './federation/index.js';
 
 export interface ApplianceOptions {
   /** Where the database and blobs live. */
@@ -26,6 +28,14 @@ export interface ApplianceOptions {
   readonly random?: Random;
   readonly secureCookies?: boolean;
   readonly logError?: (err: unknown) => void;
+  /** libp2p listen addresses for sync; none: the box syncs by USB bundles only. */
+  readonly p2pListen?: readonly string[];
+  /** Find neighbours on the LAN by mDNS (true, or a service tag to keep tests apart). */
+  readonly mdns?: boolean | { readonly serviceTag?: string };
+  /** Peers to dial besides the neighbours mDNS finds (multiaddrs ending in /p2p/<site id>). */
+  readonly peers?: readonly string[];
+  /** How often known peers are synced with when nothing changed (default 60 s). */
+  readonly syncEveryMs?: number;
 }
 
 export const VERSION = '0.1.0';
@@ -44,7 +54,22 @@ export class Appliance {
     this.db = db;
     const site = new SiteInfo({ db, clock });
     const spaces = new Spaces({ db, clock });
-    const log = new OpLog({ db, key: site.key, clock, hosts: (s) => spaces.hosts(s), observers: recordObservers(db) });
+    const sessions = new Sessions({ db, clock, random });
+    // The federation's grants are materialised on every box: they say who may hold what.
+    const hosts = (s: string) => s === FEDERATION_SPACE || spaces.hosts(s);
+    const log = new OpLog({ db, key: site.key, clock, hosts, observers: recordObservers(db) });
+    const network = new Network({
+      db,
+      log,
+      clock,
+      key: site.key,
+      spaces,
+      ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
+      ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
+      ...(opts.peers ? { peers: opts.peers } : {}),
+      ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),
+      onError: (e) => opts.logError?.(e),
+    });
     this.services = {
       db,
       log,
@@ -52,11 +77,14 @@ export class Appliance {
       random,
       site,
       spaces,
-      accounts: new Accounts({ db, clock, random }),
-      sessions: new Sessions({ db, clock, random }),
+      writes: new WriteQueue(db),
+      responses: new ResponseCache(db, (s) => log.changeCount(s)),
+      accounts: new Accounts({ db, clock, random, sessions }),
+      sessions,
       limiter: new LoginLimiter({ clock }),
       blobs: new BlobStore({ dir: join(opts.dataDir, 'blobs'), db, clock, random }),
       secureCookies: opts.secureCookies ?? false,
+      network,
     };
     this.app = createApp({
       services: this.services,
@@ -76,6 +104,7 @@ export class Appliance {
       server.once('error', reject);
       this.server = server;
     });
+    await this.services.network.start();
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   }
 
@@ -89,6 +118,9 @@ export class Appliance {
         if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
       });
     }
+    await this.services.network.stop();
+    // Writes already accepted are committed (and answered) before the database closes.
+    this.services.writes.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -20,6 +20,8 @@ import { adminRoutes } from './admin/index.js';
 // room imports: commons
 import { ARTICLES, articleIndexer, commonsRoutes } from './commons/index.js';
 // room imports: bundle
+// room imports: sync
+import { syncRoutes } from './network/index.js';
 import { bundleRoutes, BUNDLE_STREAMED_BODIES } from './bundle/index.js';
 
 export function roomRouters(): RoomRouter[] {
@@ -38,6 +40,8 @@ export function roomRouters(): RoomRouter[] {
     // routers: commons
     commonsRoutes(),
     // routers: bundle
+    // routers: sync
+    syncRoutes(),
     bundleRoutes(),
   ];
 }

@@ -7,7 +7,8 @@
 //              (an extra baseline: the ratio to it isolates the workspace's own work)
 // autocannon, 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
 // is reported. Then: the server's RSS after the load, its CPU over 60 s idle, and the cold
-// start (spawn to the first 200 from /healthz) as the median of 3 fresh processes.
+// start (spawn to the first 200 from /healthz) as the median of 3 fresh processes. The
+// server runs with the Node settings of appliance/node.env, as the box does.
 // Env: BENCH_IDLE_S (default 60), BENCH_RUN_S (default 5), to shorten a trial run.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { median, writeResult } from './lib.js';
 
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
 const LOAD = fileURLToPath(new URL('./load.mjs', import.meta.url));
+const NODE_ENV = fileURLToPath(new URL('../../appliance/node.env', import.meta.url));
 const CONNECTIONS = 30;
 const RUNS = 3;
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 5);
@@ -56,7 +58,8 @@ function paragraph(rand, words) {
 
 function startServer(dataDir, cold = false) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The server runs with the appliance's own Node settings (appliance/node.env), as it ships.
+  const child = spawn(process.execPath, [`--env-file=${NODE_ENV}`, SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const ready = new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (l) => {

@@ -10,7 +10,7 @@
  *   DELETE /spaces/{space}/<coll>/{id}   tombstone
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { actorOf, type ApiEnv, type Services } from '../http/index.js';
+import { actorOf, commitChange, type ApiEnv, type Services } from '../http/index.js';
 import { errorResponses, json, jsonBody, OkSchema, SpaceIdParams, SpaceParams } from '../http/schemas.js';
 import { newId } from '../clock/index.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
@@ -86,16 +86,14 @@ export function addCollectionRoutes(r: OpenAPIHono<ApiEnv>, spec: CollectionSpec
 
   r.openapi(
     createRoute({ method: 'post', path: base, tags: [tag], summary: s.create, request: { params: SpaceParams, body: jsonBody(spec.fields.strict()) }, responses: { 201: json(spec.item), ...errorResponses } }),
-    (c) => {
+    async (c) => {
       const { space } = c.req.valid('param');
-      const account = spec.write(c, space);
-      const scope = { services: c.get('services'), space };
-      const store = storeOf(scope.services);
-      const fields = { ...spec.defaults, ...sent(c.req.valid('json')) };
-      const id = newId(scope.services.random);
-      const item = store.transaction(() => {
+      const item = await commitChange(c, () => spec.write(c, space), (account) => {
+        const scope = { services: c.get('services'), space };
+        const fields = { ...spec.defaults, ...sent(c.req.valid('json')) };
+        const id = newId(scope.services.random);
         spec.check?.(scope, fields, fields);
-        store.put(space, coll, id, fields, actorOf(account));
+        storeOf(scope.services).put(space, coll, id, fields, actorOf(account));
         return itemOf(live(scope, id));
       });
       return c.json(item, 201);
@@ -113,14 +111,13 @@ export function addCollectionRoutes(r: OpenAPIHono<ApiEnv>, spec: CollectionSpec
 
   r.openapi(
     createRoute({ method: 'patch', path: one, tags: [tag], summary: s.patch, request: { params: SpaceIdParams, body: jsonBody(patchSchema) }, responses: { 200: json(spec.item), ...errorResponses } }),
-    (c) => {
+    async (c) => {
       const { space, id } = c.req.valid('param');
-      const account = spec.write(c, space);
       const scope = { services: c.get('services'), space };
       const store = storeOf(scope.services);
-      const body = sent(c.req.valid('json'));
-      if (Object.keys(body).length === 0) throw new ValidationError('Aucun champ à modifier : envoyez au moins un champ.');
-      const item = store.transaction(() => {
+      const item = await commitChange(c, () => spec.write(c, space), (account) => {
+        const body = sent(c.req.valid('json'));
+        if (Object.keys(body).length === 0) throw new ValidationError('Aucun champ à modifier : envoyez au moins un champ.');
         const current = live(scope, id);
         // Write only what differs from what this box holds: a form sent whole must not
         // take the other fields from a concurrent writer elsewhere (LWW is per field).
@@ -137,14 +134,12 @@ export function addCollectionRoutes(r: OpenAPIHono<ApiEnv>, spec: CollectionSpec
 
   r.openapi(
     createRoute({ method: 'delete', path: one, tags: [tag], summary: s.delete, request: { params: SpaceIdParams }, responses: { 200: json(OkSchema), ...errorResponses } }),
-    (c) => {
+    async (c) => {
       const { space, id } = c.req.valid('param');
-      const account = spec.write(c, space);
       const scope = { services: c.get('services'), space };
-      const store = storeOf(scope.services);
-      store.transaction(() => {
+      await commitChange(c, () => spec.write(c, space), (account) => {
         live(scope, id);
-        store.remove(space, coll, id, actorOf(account));
+        storeOf(scope.services).remove(space, coll, id, actorOf(account));
       });
       return c.json({ ok: true as const }, 200);
     },

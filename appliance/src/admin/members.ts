@@ -27,10 +27,12 @@ export const NewMember = z
 
 export const Member = NewMember.required().extend({ id: z.string() }).openapi('Member');
 
-const collator = new Intl.Collator('fr');
+// Made on first use: ICU's collation data costs memory a box that never sorts members need not pay.
+let collator: Intl.Collator | undefined;
 
 /** By last name, then first name, in French order (É with E, "de" with "De"). */
 export function byName(a: Item | Rec['fields'], b: Item | Rec['fields']): number {
+  collator ??= new Intl.Collator('fr');
   return collator.compare(String(a.lastName ?? ''), String(b.lastName ?? '')) || collator.compare(String(a.firstName ?? ''), String(b.firstName ?? ''));
 }
 

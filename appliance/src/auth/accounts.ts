@@ -1,8 +1,13 @@
-/** Local accounts: they live on this box only and work with no link at all. */
-import { sql, type Db } from '../db/index.js';
+/**
+ * Local accounts: they live on this box only and work with no link at all. Every request
+ * reads its caller's account: accounts are held in a memo (db/memo.ts) that each write
+ * here forgets.
+ */
+import { MemoMap, sql, type Db } from '../db/index.js';
 import { newId, type Clock, type Random } from '../clock/index.js';
 import { ConflictError, NotFoundError } from '../errors/index.js';
 import { hashPassword } from './passwords.js';
+import type { Sessions } from './sessions.js';
 
 export type Role = 'admin' | 'member' | 'guest';
 
@@ -35,7 +40,11 @@ export interface PreparedAccount extends NewAccount {
 }
 
 export class Accounts {
-  constructor(private readonly deps: { db: Db; clock: Clock; random: Random }) {}
+  private readonly memo: MemoMap<string, Account | undefined>;
+
+  constructor(private readonly deps: { db: Db; clock: Clock; random: Random; sessions: Pick<Sessions, 'revokeAll'> }) {
+    this.memo = new MemoMap(deps.db, 10_000);
+  }
 
   async create(a: NewAccount): Promise<Account> {
     return this.insert(await this.prepare(a));
@@ -49,6 +58,7 @@ export class Accounts {
   insert(a: PreparedAccount): Account {
     const hash = a.passwordHash;
     const id = newId(this.deps.random);
+    this.memo.forget(id);
     try {
       sql(this.deps.db, 'INSERT INTO accounts (id, username, display_name, password_hash, box_admin, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, a.username, a.displayName, hash, a.boxAdmin ? 1 : 0, this.deps.clock.now());
@@ -62,9 +72,12 @@ export class Accounts {
   }
 
   get(id: string): Account {
-    const row = sql<[string], AccountRow>(this.deps.db, 'SELECT * FROM accounts WHERE id = ?').get(id);
-    if (!row) throw new NotFoundError('Ce compte est introuvable.');
-    return toAccount(row);
+    const account = this.memo.get(id, () => {
+      const row = sql<[string], AccountRow>(this.deps.db, 'SELECT * FROM accounts WHERE id = ?').get(id);
+      return row ? toAccount(row) : undefined;
+    });
+    if (!account) throw new NotFoundError('Ce compte est introuvable.');
+    return account;
   }
 
   /** The account and its password hash, for login. */
@@ -85,15 +98,16 @@ export class Accounts {
     this.get(id);
     const hash = change.password === undefined ? undefined : await hashPassword(change.password, this.deps.random);
     const db = this.deps.db;
+    this.memo.forget(id);
     db.transaction(() => {
       if (change.displayName !== undefined) sql(db, 'UPDATE accounts SET display_name = ? WHERE id = ?').run(change.displayName, id);
       if (hash !== undefined) {
         sql(db, 'UPDATE accounts SET password_hash = ? WHERE id = ?').run(hash, id);
-        sql(db, 'DELETE FROM sessions WHERE account_id = ?').run(id);
+        this.deps.sessions.revokeAll(id);
       }
       if (change.disabled !== undefined) {
         sql(db, 'UPDATE accounts SET disabled = ? WHERE id = ?').run(change.disabled ? 1 : 0, id);
-        if (change.disabled) sql(db, 'DELETE FROM sessions WHERE account_id = ?').run(id);
+        if (change.disabled) this.deps.sessions.revokeAll(id);
       }
       if (change.boxAdmin !== undefined) sql(db, 'UPDATE accounts SET box_admin = ? WHERE id = ?').run(change.boxAdmin ? 1 : 0, id);
     })();

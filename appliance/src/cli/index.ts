@@ -32,6 +32,10 @@ function existingBox(dir: string): Appliance {
   return new Appliance({ dataDir });
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** Run until SIGINT/SIGTERM, then stop cleanly (ports, timers, database). */
 function stopOnSignal(stop: () => Promise<void>): void {
   let stopping = false;
@@ -69,11 +73,15 @@ export function program(): Command {
     .requiredOption('--data <dir>', 'dossier des données de la boîte')
     .option('--port <n>', 'port HTTP', port, 8080)
     .option('--host <addr>', 'adresse d’écoute', '0.0.0.0')
-    .action(async (o: { data: string; port: number; host: string }) => {
-      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host });
+    .option('--p2p <multiaddr>', 'adresse libp2p d’écoute pour la synchronisation (répétable)', collect, [])
+    .option('--mdns', 'chercher les boîtes voisines sur le réseau local (mDNS)', false)
+    .option('--peer <multiaddr>', 'boîte à joindre, …/p2p/<identifiant> (répétable)', collect, [])
+    .action(async (o: { data: string; port: number; host: string; p2p: string[]; mdns: boolean; peer: string[] }) => {
+      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host, p2pListen: o.p2p, mdns: o.mdns, peers: o.peer });
       const url = await appliance.start();
-      const { site } = appliance.services;
+      const { site, network } = appliance.services;
       console.log(`Solidaire ${VERSION} — boîte ${site.name ?? '(pas encore configurée)'} sur ${url}`);
+      for (const a of network.status().addresses) console.log(`  synchronisation : ${a}`);
       if (!site.isSetUp) console.log(`Première configuration : solidaire setup --data ${o.data} …, ou POST ${url}/api/v1/setup`);
       stopOnSignal(() => appliance.stop());
     });

@@ -3,7 +3,7 @@
  * logged-in account reads the commons; writing needs write access to it (spaces.ts).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { actorOf, newRouter, requireSpace, type ApiContext, type Services } from '../http/context.js';
+import { actorOf, commitChange, newRouter, requireSpace, type ApiContext, type Services } from '../http/context.js';
 import { errorResponses, json, jsonBody, OkSchema } from '../http/schemas.js';
 import { COMMONS } from '../spaces/index.js';
 import { Articles } from './articles.js';
@@ -48,9 +48,9 @@ export function commonsRoutes() {
 
   r.openapi(
     createRoute({ method: 'post', path: '/commons/articles', tags, summary: 'Écrire un article', request: { body: jsonBody(NewArticle) }, responses: { 201: json(ArticleSchema), ...errorResponses } }),
-    (c) => {
-      const { account } = requireSpace(c, COMMONS, 'write');
-      return c.json(room(c).articles.create(c.req.valid('json'), actorOf(account)), 201);
+    async (c) => {
+      const article = await commitChange(c, () => requireSpace(c, COMMONS, 'write'), ({ account }) => room(c).articles.create(c.req.valid('json'), actorOf(account)));
+      return c.json(article, 201);
     },
   );
 
@@ -64,17 +64,18 @@ export function commonsRoutes() {
 
   r.openapi(
     createRoute({ method: 'patch', path: '/commons/articles/{id}', tags, summary: 'Modifier un article', request: { params: ArticleParams, body: jsonBody(ArticlePatch) }, responses: { 200: json(ArticleSchema), ...errorResponses } }),
-    (c) => {
-      const { account } = requireSpace(c, COMMONS, 'write');
-      return c.json(room(c).articles.update(c.req.valid('param').id, c.req.valid('json'), actorOf(account)), 200);
+    async (c) => {
+      const article = await commitChange(c, () => requireSpace(c, COMMONS, 'write'), ({ account }) =>
+        room(c).articles.update(c.req.valid('param').id, c.req.valid('json'), actorOf(account)),
+      );
+      return c.json(article, 200);
     },
   );
 
   r.openapi(
     createRoute({ method: 'delete', path: '/commons/articles/{id}', tags, summary: 'Supprimer un article', request: { params: ArticleParams }, responses: { 200: json(OkSchema), ...errorResponses } }),
-    (c) => {
-      const { account } = requireSpace(c, COMMONS, 'write');
-      room(c).articles.delete(c.req.valid('param').id, actorOf(account));
+    async (c) => {
+      await commitChange(c, () => requireSpace(c, COMMONS, 'write'), ({ account }) => room(c).articles.delete(c.req.valid('param').id, actorOf(account)));
       return c.json({ ok: true as const }, 200);
     },
   );

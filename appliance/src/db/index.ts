@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 export type Db = Database.Database;
 
+export { MemoMap, revalidateMemos } from './memo.js';
+export { WriteQueue } from './write-queue.js';
+
 // Same relative place from src/db and from dist/db.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
@@ -26,6 +29,10 @@ export function openDatabase({ path }: OpenOptions): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 4 MB of page cache, not better-sqlite3's 16 MB: the kernel keeps the file cached too,
+  // and on a small box that memory counts (HTTP bench, after its write load: RSS 118 →
+  // 107 MB, throughput unchanged within the noise).
+  db.pragma('cache_size = -4000');
   // Keep the WAL from growing without bound on a box that never idles long.
   db.pragma('wal_autocheckpoint = 1000');
   migrate(db);

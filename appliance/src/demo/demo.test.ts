@@ -40,6 +40,19 @@ describe('npm start demo', () => {
     const before = JSON.stringify(await docs.json());
     expect(before).toContain('Compte rendu du bureau');
 
+    // Youri starts with no content of its own: the Comité's documents come by sync.
+    const youri = demo.urls[1]!;
+    await demo.appliances[1]!.services.network.syncNow();
+    const awaY = await login(youri, 'awa');
+    const docsY = await fetch(`${youri}/api/v1/spaces/givors-gavinane/documents`, { headers: { cookie: awaY.cookie } });
+    expect(JSON.stringify(await docsY.json())).toContain('Compte rendu du bureau');
+    const status = await fetch(`${youri}/api/v1/sync/status`, { headers: { cookie: awaY.cookie } });
+    const st = (await status.json()) as { peers: Array<{ name: string; lastError: unknown }> };
+    expect(st.peers[0]).toMatchObject({ name: 'Grigny', lastError: null });
+    // Secours populaire's space is not granted to Youri: none of it is there.
+    const y = demo.appliances[1]!.services.db;
+    expect(y.prepare("SELECT count(*) AS n FROM ops WHERE space = 'secours-populaire'").get()).toEqual({ n: 0 });
+
     await demo.stop();
     const again: string[] = [];
     demo = await startDemo({ dataDir: dir, port: 0, host: '127.0.0.1', log: (l) => again.push(l) });

@@ -1,19 +1,26 @@
 /**
  * `solidaire start`: the demonstration a volunteer gets with `npm ci && npm start`.
- * Boxes live under <dataDir>/<name>; a box that is not set up yet is set up and filled
- * with the demo data on first start, so a restart keeps what people changed.
+ * Two boxes, "Grigny" (:8080) and "Youri" (:8081), members of one federation whose
+ * authority lives under <dataDir>/federation, sync with each other over libp2p on this
+ * machine. A box that is not set up yet is set up, enrolled and filled with the demo data
+ * on first start, so a restart keeps what people changed.
  */
 import { join } from 'node:path';
 import { Appliance, VERSION } from '../appliance.js';
 import { performSetup } from '../setup/index.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './seed.js';
+import { Authority, FEDERATION_SPACE, type GrantSpaces } from '../federation/index.js';
+import { OpLogSyncStore } from '../sync/index.js';
+import { systemClock } from '../clock/index.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, seedPeerBox } from './seed.js';
 
 export interface DemoOptions {
   readonly dataDir: string;
   readonly log: (line: string) => void;
-  /** Port of the first box (8080 by default). */
+  /** Port of the first box (8080 by default); the second listens on the next one. */
   readonly port?: number;
   readonly host?: string;
+  /** Seconds between sync rounds (default 10). */
+  readonly syncSeconds?: number;
 }
 
 export interface Demo {
@@ -22,25 +29,50 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-const BOXES = [{ dir: 'grigny', siteName: 'Grigny', portOffset: 0 }] as const;
+interface DemoBox {
+  readonly dir: string;
+  readonly siteName: string;
+  readonly portOffset: number;
+  readonly grant: GrantSpaces;
+  readonly seed: (a: Appliance) => Promise<void>;
+}
+
+const BOXES: readonly DemoBox[] = [
+  { dir: 'grigny', siteName: 'Grigny', portOffset: 0, grant: { commons: 'host', 'givors-gavinane': 'host', 'secours-populaire': 'host' }, seed: seedDemo },
+  { dir: 'youri', siteName: 'Youri', portOffset: 1, grant: { commons: 'host', 'givors-gavinane': 'host' }, seed: seedPeerBox },
+];
 
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const appliances: Appliance[] = [];
   const urls: string[] = [];
+  const authority = Authority.open(join(opts.dataDir, 'federation'), systemClock);
+  const resync = (opts.syncSeconds ?? 10) * 1000;
   try {
+    let peers: string[] = [];
     for (const box of BOXES) {
-      const appliance = new Appliance({ dataDir: join(opts.dataDir, box.dir), port: (opts.port ?? 8080) + box.portOffset, host: opts.host ?? '0.0.0.0' });
+      const port = opts.port === 0 ? 0 : (opts.port ?? 8080) + box.portOffset;
+      const appliance = new Appliance({
+        dataDir: join(opts.dataDir, box.dir),
+        port,
+        host: opts.host ?? '0.0.0.0',
+        p2pListen: ['/ip4/127.0.0.1/tcp/0'],
+        peers,
+        syncEveryMs: resync,
+      });
       appliances.push(appliance);
-      if (!appliance.services.site.isSetUp) {
+      const s = appliance.services;
+      if (!s.site.isSetUp) {
         const admin = DEMO_ACCOUNTS[0];
-        await performSetup(appliance.services, {
-          siteName: box.siteName,
-          admin: { username: admin.username, displayName: admin.displayName, password: DEMO_PASSWORD },
-        });
-        await seedDemo(appliance);
+        await performSetup(s, { siteName: box.siteName, admin: { username: admin.username, displayName: admin.displayName, password: DEMO_PASSWORD } });
+        await box.seed(appliance);
+        authority.grant(s.site.id, box.siteName, box.grant);
         opts.log(`Données de démonstration créées dans ${join(opts.dataDir, box.dir)}`);
       }
+      // Enrollment: the federation's key and every grant issued so far.
+      s.network.entitlements.join(authority.federationId, s.clock.now());
+      new OpLogSyncStore({ db: s.db, log: s.log, spaces: () => [FEDERATION_SPACE] }).applyBatch(authority.history());
       urls.push(await appliance.start());
+      peers = [...s.network.status().addresses];
     }
   } catch (err) {
     await Promise.all(appliances.map((a) => a.stop()));
@@ -49,9 +81,11 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   opts.log('');
   opts.log(`Solidaire ${VERSION} — démonstration`);
   BOXES.forEach((box, i) => opts.log(`  ${box.siteName.padEnd(8)} ${urls[i]}   (API : ${urls[i]}/api/v1/openapi.json)`));
+  opts.log(`  Youri et Grigny se synchronisent toutes les ${resync / 1000} s (état : /api/v1/sync/status).`);
   opts.log('');
   opts.log(`Comptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
   for (const a of DEMO_ACCOUNTS) opts.log(`  ${a.username.padEnd(8)} ${a.displayName} — ${a.what}`);
+  opts.log('  (à Youri : admin, awa, moussa et invite)');
   opts.log('');
   opts.log('Ctrl+C pour arrêter.');
   return {

@@ -140,3 +140,14 @@ async function seedCommons(awa: LocalClient, claire: LocalClient): Promise<void>
   ];
   for (const { who, ...a } of articles) await ok(who.post('/api/v1/commons/articles', a), 'article');
 }
+
+/** A second box of the demo (Youri): the Comité's space and its people, no content: it comes by sync. */
+export async function seedPeerBox(appliance: Appliance): Promise<void> {
+  const admin = new LocalClient(appliance);
+  await ok(admin.login('admin', DEMO_PASSWORD), 'admin login');
+  await ok(admin.post('/api/v1/spaces', { id: GG, name: 'Comité de jumelage Givors–Gavinané' }), 'space');
+  for (const a of DEMO_ACCOUNTS.filter((x) => GG in x.roles)) {
+    const roles = Object.entries(a.roles).map(([space, role]) => ({ space, role }));
+    await ok(admin.post('/api/v1/accounts', { username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles }), `account ${a.username}`);
+  }
+}

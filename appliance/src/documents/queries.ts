@@ -48,7 +48,7 @@ export class DocQueries {
 
   constructor(db: Db) {
     this.list = db.prepare<[string], ListRow>(
-      `SELECT r.id, r.data, r.updated_hlc AS rhlc, d.updated_hlc AS dhlc, length(d.text) AS len, d.updated_by AS dby
+      `SELECT r.id, r.data, r.updated_hlc AS rhlc, d.updated_hlc AS dhlc, d.text_length AS len, d.updated_by AS dby
        FROM records r LEFT JOIN doc_states d ON d.space = r.space AND d.doc = r.id
        WHERE r.space = ? AND r.coll = '${COLL}' AND r.deleted = 0
        ORDER BY max(r.updated_hlc, coalesce(d.updated_hlc, '')) DESC, r.id`,

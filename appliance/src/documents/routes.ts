@@ -1,6 +1,7 @@
 /** Documents of a space: list, create, read, save (three-way merge), delete, history. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf, newRouter, requireSpace, type ApiContext, type Services } from '../http/context.js';
+import { actorOf, commitChange, newRouter, requireSpace, type ApiContext, type Services } from '../http/context.js';
+import { cachedJson, notModified } from '../http/response-cache.js';
 import { errorResponses, json, jsonBody, OkSchema, SpaceIdParams, SpaceParams } from '../http/schemas.js';
 import { Documents } from './documents.js';
 import { DocumentChange, DocumentSchema, DocumentSummarySchema, NewDocument, VersionParams, VersionSchema, VersionTextSchema } from './schemas.js';
@@ -22,20 +23,20 @@ export function documentsRoutes() {
   const base = '/spaces/{space}/documents';
 
   r.openapi(
-    createRoute({ method: 'get', path: base, tags, summary: "Les documents de l'espace", request: { params: SpaceParams }, responses: { 200: json(z.object({ documents: z.array(DocumentSummarySchema) })), ...errorResponses } }),
+    createRoute({ method: 'get', path: base, tags, summary: "Les documents de l'espace", request: { params: SpaceParams }, responses: { 200: json(z.object({ documents: z.array(DocumentSummarySchema) })), ...errorResponses, ...notModified } }),
     (c) => {
       const { space } = c.req.valid('param');
       requireSpace(c, space, 'read');
-      return c.json({ documents: documents(c).list(space) }, 200);
+      return cachedJson(c, space, () => ({ documents: documents(c).list(space) }));
     },
   );
 
   r.openapi(
     createRoute({ method: 'post', path: base, tags, summary: 'Créer un document', request: { params: SpaceParams, body: jsonBody(NewDocument) }, responses: { 201: json(DocumentSchema), ...errorResponses, ...tooLarge } }),
-    (c) => {
+    async (c) => {
       const { space } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
-      return c.json(documents(c).create(space, c.req.valid('json'), actorOf(account)), 201);
+      const created = await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => documents(c).create(space, c.req.valid('json'), actorOf(account)));
+      return c.json(created, 201);
     },
   );
 
@@ -57,19 +58,18 @@ export function documentsRoutes() {
       request: { params: SpaceIdParams, body: jsonBody(DocumentChange) },
       responses: { 200: json(DocumentSchema), ...errorResponses, ...conflict, ...tooLarge },
     }),
-    (c) => {
+    async (c) => {
       const { space, id } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
-      return c.json(documents(c).update(space, id, c.req.valid('json'), actorOf(account)), 200);
+      const saved = await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => documents(c).update(space, id, c.req.valid('json'), actorOf(account)));
+      return c.json(saved, 200);
     },
   );
 
   r.openapi(
     createRoute({ method: 'delete', path: `${base}/{id}`, tags, summary: 'Supprimer un document', request: { params: SpaceIdParams }, responses: { 200: json(OkSchema), ...errorResponses } }),
-    (c) => {
+    async (c) => {
       const { space, id } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
-      documents(c).remove(space, id, actorOf(account));
+      await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => documents(c).remove(space, id, actorOf(account)));
       return c.json({ ok: true as const }, 200);
     },
   );
@@ -94,10 +94,10 @@ export function documentsRoutes() {
 
   r.openapi(
     createRoute({ method: 'post', path: `${base}/{id}/history/{version}/restore`, tags, summary: 'Revenir à une version', request: { params: VersionParams }, responses: { 200: json(DocumentSchema), ...errorResponses } }),
-    (c) => {
+    async (c) => {
       const { space, id, version } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
-      return c.json(documents(c).restore(space, id, version, actorOf(account)), 200);
+      const restored = await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => documents(c).restore(space, id, version, actorOf(account)));
+      return c.json(restored, 200);
     },
   );
 

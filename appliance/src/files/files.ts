@@ -200,8 +200,9 @@ function toFile(row: Row): StoredFile | undefined {
   };
 }
 
-const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
-const compareFr = (a: string, b: string): number => collator.compare(a, b);
+// Made on first use: ICU's collation data costs memory a box that never lists files need not pay.
+let collator: Intl.Collator | undefined;
+const compareFr = (a: string, b: string): number => (collator ??= new Intl.Collator('fr', { sensitivity: 'base', numeric: true })).compare(a, b);
 
 export function formatBytes(n: number): string {
   const units = ['octets', 'Ko', 'Mo', 'Go', 'To'];

@@ -7,6 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
+import { revalidateMemos, sql } from '../db/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
 import { sessionMiddleware } from './session.js';
 import { homePage } from './home.js';
@@ -37,13 +38,15 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   app.use('*', async (c, next) => {
     c.set('services', opts.services);
+    // Memos (site, spaces, roles, sessions) forget what another process changed in the file.
+    revalidateMemos(opts.services.db);
     await next();
   });
 
   app.get('/', homePage);
   app.get('/healthz', (c) => {
     const { db, site } = opts.services;
-    db.prepare('SELECT 1').get();
+    sql(db, 'SELECT 1').get();
     return c.json({ ok: true, siteId: site.id, siteName: site.name, setUp: site.isSetUp, version: opts.version ?? null });
   });
 
@@ -54,6 +57,9 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     },
   });
   app.use(`${API_PREFIX}/*`, async (c, next) => {
+    // A GET or HEAD has no body to bound (fetch's Request refuses one), and asking the
+    // request for its body would build a whole WHATWG Request on every read.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (streamed.some((re) => re.test(c.req.path))) return next();
     return limit(c, next);
   });

@@ -1,7 +1,7 @@
 /** What every route handler may reach: the box's services and who is calling. */
 import type { Context } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Db } from '../db/index.js';
+import type { Db, WriteQueue } from '../db/index.js';
 import type { Clock, Random } from '../clock/index.js';
 import type { OpLog } from '../ops/index.js';
 import type { Account } from '../auth/accounts.js';
@@ -11,7 +11,9 @@ import type { LoginLimiter } from '../auth/limiter.js';
 import type { Spaces, Need, Space } from '../spaces/spaces.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { SiteInfo } from '../setup/site.js';
+import type { ResponseCache } from './response-cache.js';
 import { UnauthenticatedError } from '../errors/index.js';
+import type { Network } from '../network/index.js';
 import { validationHook } from './errors.js';
 
 export interface Services {
@@ -25,8 +27,14 @@ export interface Services {
   readonly spaces: Spaces;
   readonly blobs: BlobStore;
   readonly site: SiteInfo;
+  /** Group commit of the changes routes make (db/write-queue.ts). */
+  readonly writes: WriteQueue;
+  /** Serialised answers of list routes, per space (http/response-cache.ts). */
+  readonly responses: ResponseCache;
   /** Whether the session cookie gets the Secure flag (behind TLS). */
   readonly secureCookies: boolean;
+  /** Sync with other sites: libp2p node, sessions, grants, link budget. */
+  readonly network: Network;
 }
 
 export interface ApiEnv {
@@ -55,6 +63,18 @@ export function requireAccount(c: ApiContext): Account {
 export function requireSpace(c: ApiContext, spaceId: string, need: Need): { account: Account; space: Space } {
   const account = requireAccount(c);
   return { account, space: c.get('services').spaces.require(account, spaceId, need) };
+}
+
+/**
+ * Make a change in the box's next group commit (db/write-queue.ts); resolves with its
+ * result once it is on the disk. `check` (the route's access check) runs at once, before
+ * anything is read, and again inside the commit, so the right to make the change and the
+ * change are one atomic step. `change` must be synchronous; a throw in it (or in the
+ * second check) rolls back this change alone.
+ */
+export async function commitChange<A, T>(c: ApiContext, check: () => A, change: (allowed: A) => T): Promise<T> {
+  check();
+  return c.get('services').writes.run(() => change(check()));
 }
 
 /** The author stamp put in an operation's payload. */

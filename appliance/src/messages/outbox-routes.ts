@@ -1,7 +1,7 @@
 /** Messages from a space to another space, perhaps hosted at another site. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { actorOf, requireSpace, type ApiEnv } from '../http/context.js';
+import { actorOf, commitChange, requireSpace, type ApiEnv } from '../http/context.js';
 import { errorResponses, json, jsonBody, SpaceParams } from '../http/schemas.js';
 import { ValidationError } from '../errors/index.js';
 import { NewOutboxMessage, OutboxMessageSchema } from './schemas.js';
@@ -34,14 +34,16 @@ export function addOutboxRoutes(r: OpenAPIHono<ApiEnv>): void {
       request: { params: SpaceParams, body: jsonBody(NewOutboxMessage) },
       responses: { 201: json(OutboxMessageSchema), ...errorResponses },
     }),
-    (c) => {
+    async (c) => {
       const { space } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
-      const { to, subject, body } = c.req.valid('json');
-      if (to === space) {
-        throw new ValidationError("Un message ne peut pas être adressé à son propre espace : ouvrez plutôt une discussion dans l'espace.");
-      }
-      return c.json(messagingOf(c.get('services')).outbox.send(space, to, actorOf(account), subject, body), 201);
+      const sent = await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => {
+        const { to, subject, body } = c.req.valid('json');
+        if (to === space) {
+          throw new ValidationError("Un message ne peut pas être adressé à son propre espace : ouvrez plutôt une discussion dans l'espace.");
+        }
+        return messagingOf(c.get('services')).outbox.send(space, to, actorOf(account), subject, body);
+      });
+      return c.json(sent, 201);
     },
   );
 }

@@ -1,6 +1,7 @@
 /** Threads within a space: list, start, read, answer. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf, newRouter, requireSpace } from '../http/context.js';
+import { actorOf, commitChange, newRouter, requireSpace } from '../http/context.js';
+import { cachedJson, notModified } from '../http/response-cache.js';
 import { errorResponses, json, jsonBody, SpaceIdParams, SpaceParams } from '../http/schemas.js';
 import { NotFoundError } from '../errors/index.js';
 import { MessageSchema, NewReply, NewThread, ThreadDetail, ThreadSchema } from './schemas.js';
@@ -19,12 +20,12 @@ export function messagesRoutes() {
       tags: ['messages'],
       summary: "Discussions de l'espace, les plus récentes d'abord",
       request: { params: SpaceParams },
-      responses: { 200: json(z.object({ threads: z.array(ThreadSchema) })), ...errorResponses },
+      responses: { 200: json(z.object({ threads: z.array(ThreadSchema) })), ...errorResponses, ...notModified },
     }),
     (c) => {
       const { space } = c.req.valid('param');
       requireSpace(c, space, 'read');
-      return c.json({ threads: messagingOf(c.get('services')).threads.list(space) }, 200);
+      return cachedJson(c, space, () => ({ threads: messagingOf(c.get('services')).threads.list(space) }));
     },
   );
 
@@ -37,11 +38,14 @@ export function messagesRoutes() {
       request: { params: SpaceParams, body: jsonBody(NewThread) },
       responses: { 201: json(z.object({ thread: ThreadSchema, message: MessageSchema })), ...errorResponses },
     }),
-    (c) => {
+    async (c) => {
       const { space } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
-      const { subject, body } = c.req.valid('json');
-      return c.json(messagingOf(c.get('services')).threads.start(space, actorOf(account), subject, body), 201);
+      const { threads } = messagingOf(c.get('services'));
+      const started = await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => {
+        const { subject, body } = c.req.valid('json');
+        return threads.start(space, actorOf(account), subject, body);
+      });
+      return c.json(started, 201);
     },
   );
 
@@ -72,12 +76,14 @@ export function messagesRoutes() {
       request: { params: SpaceIdParams, body: jsonBody(NewReply) },
       responses: { 201: json(MessageSchema), ...errorResponses },
     }),
-    (c) => {
+    async (c) => {
       const { space, id } = c.req.valid('param');
-      const { account } = requireSpace(c, space, 'write');
       const { threads } = messagingOf(c.get('services'));
-      if (!threads.exists(space, id)) throw threadNotFound(id);
-      return c.json(threads.reply(space, id, actorOf(account), c.req.valid('json').body), 201);
+      const message = await commitChange(c, () => requireSpace(c, space, 'write'), ({ account }) => {
+        if (!threads.exists(space, id)) throw threadNotFound(id);
+        return threads.reply(space, id, actorOf(account), c.req.valid('json').body);
+      });
+      return c.json(message, 201);
     },
   );
 

@@ -38,6 +38,8 @@ export interface NetworkStatus {
   readonly peers: ReadonlyArray<PeerStatus & { name: string | null; bytesIn: number; bytesOut: number }>;
 }
 
+export { syncRoutes } from './routes.js';
+
 export class Network {
   readonly entitlements: Entitlements;
   readonly policy: LinkPolicy;
@@ -135,7 +137,12 @@ export class Network {
     const results: Array<SessionResult | Error> = [];
     const run = (async () => {
       for (const t of targets) {
-        const r = await this.sync.syncWith(t).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        let r = await this.sync.syncWith(t).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        // Two boxes that did not know each other's grant exchange grants first; once they
+        // moved, a second session exchanges the spaces they share.
+        if (!(r instanceof Error) && r.shared.length < r.offered.length && r.sentOps + r.receivedOps > 0) {
+          r = await this.sync.syncWith(t).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        }
         results.push(r);
       }
     })();

@@ -51,6 +51,7 @@ export class OpLog {
   private readonly nextSeq;
   private readonly vector;
   private readonly byRowid;
+  private readonly changes = new Map<string, number>();
 
   constructor(opts: OpLogOptions) {
     this.db = opts.db;
@@ -117,6 +118,15 @@ export class OpLog {
     return out;
   }
 
+  /**
+   * How many operations this process has applied to the space's tables: it moves with
+   * every change a reader could see (a rolled-back one may move it too, which only costs a
+   * recomputation). Response caches key on it.
+   */
+  changeCount(space: string): number {
+    return this.changes.get(space) ?? 0;
+  }
+
   get(rowid: number): StoredOp | undefined {
     const row = this.byRowid.get(rowid);
     return row ? toOp(row) : undefined;
@@ -142,6 +152,7 @@ export class OpLog {
   }
 
   private materialise(op: Operation, payload: PayloadOf[OpKind], rowid: number): void {
+    this.changes.set(op.space, this.changeCount(op.space) + 1);
     switch (op.kind) {
       case 'record.put':
         return this.records.apply(op, payload as PayloadOf['record.put']);

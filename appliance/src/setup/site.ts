@@ -1,5 +1,9 @@
-/** This box: its key (made on first open), its name, whether first-run setup is done. */
-import { sql, type Db } from '../db/index.js';
+/**
+ * This box: its key (made on first open), its name, whether first-run setup is done.
+ * Name and setup state are read on every page and health check: they are held in a memo
+ * (db/memo.ts) that each write here forgets.
+ */
+import { MemoMap, sql, type Db } from '../db/index.js';
 import type { Clock } from '../clock/index.js';
 import { generateSiteKey, importSiteKey, type SiteKey } from '../identity/index.js';
 
@@ -12,8 +16,10 @@ interface SiteRow {
 
 export class SiteInfo {
   readonly key: SiteKey;
+  private readonly memo: MemoMap<'site', Pick<SiteRow, 'name' | 'setup_at'>>;
 
   constructor(private readonly deps: { db: Db; clock: Clock }) {
+    this.memo = new MemoMap(deps.db, 1);
     const row = this.row();
     if (row) {
       this.key = importSiteKey(row.private_key);
@@ -30,20 +36,29 @@ export class SiteInfo {
   }
 
   get name(): string | null {
-    return this.row()!.name;
+    return this.fields().name;
   }
 
   get isSetUp(): boolean {
-    return this.row()!.setup_at !== null;
+    return this.fields().setup_at !== null;
   }
 
   /** Mark setup done; to be called inside the setup transaction. */
   markSetUp(name: string): void {
+    this.memo.clear();
     sql(this.deps.db, 'UPDATE site SET name = ?, setup_at = ? WHERE one = 1').run(name, this.deps.clock.now());
   }
 
   rename(name: string): void {
+    this.memo.clear();
     sql(this.deps.db, 'UPDATE site SET name = ? WHERE one = 1').run(name);
+  }
+
+  private fields(): Pick<SiteRow, 'name' | 'setup_at'> {
+    return this.memo.get('site', () => {
+      const { name, setup_at } = this.row()!;
+      return { name, setup_at };
+    });
   }
 
   private row(): SiteRow | undefined {

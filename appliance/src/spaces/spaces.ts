@@ -9,8 +9,11 @@
  *
  * A box admin manages accounts and spaces but reads no association's private work
  * unless given a role in it (FIELD.md: associations must not see each other's work).
+ *
+ * Every request asks for a space and the caller's roles: both are held in memos
+ * (db/memo.ts) that each write here forgets.
  */
-import { sql, type Db } from '../db/index.js';
+import { MemoMap, sql, type Db } from '../db/index.js';
 import type { Clock } from '../clock/index.js';
 import type { Account, Role } from '../auth/accounts.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/index.js';
@@ -38,9 +41,14 @@ export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
 
 export class Spaces {
   private readonly hostsStmt;
+  private readonly spaces: MemoMap<string, Space | undefined>;
+  /** Account id → its role in each space where it has one. */
+  private readonly roles: MemoMap<string, ReadonlyMap<string, Role>>;
 
   constructor(private readonly deps: { db: Db; clock: Clock }) {
     this.hostsStmt = sql<[string], { one: number }>(deps.db, 'SELECT 1 AS one FROM spaces WHERE id = ?');
+    this.spaces = new MemoMap(deps.db, 1_000);
+    this.roles = new MemoMap(deps.db, 1_000);
   }
 
   /** Whether this box materialises the space (asked inside transactions: no cache). */
@@ -53,12 +61,15 @@ export class Spaces {
   }
 
   find(id: string): Space | undefined {
-    const row = sql<[string], SpaceRow>(this.deps.db, 'SELECT * FROM spaces WHERE id = ?').get(id);
-    return row ? toSpace(row) : undefined;
+    return this.spaces.get(id, () => {
+      const row = sql<[string], SpaceRow>(this.deps.db, 'SELECT * FROM spaces WHERE id = ?').get(id);
+      return row ? toSpace(row) : undefined;
+    });
   }
 
   create(s: { id: string; name: string; kind?: Space['kind']; quotaBytes?: number }): Space {
     const kind = s.kind ?? (s.id === COMMONS ? 'commons' : 'association');
+    this.spaces.forget(s.id);
     try {
       sql(this.deps.db, 'INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(s.id, s.name, kind, s.quotaBytes ?? DEFAULT_QUOTA_BYTES, this.deps.clock.now());
@@ -71,21 +82,18 @@ export class Spaces {
 
   update(id: string, change: { name?: string; quotaBytes?: number }): Space {
     if (!this.find(id)) throw new NotFoundError(`L'espace « ${id} » est introuvable.`);
+    this.spaces.forget(id);
     if (change.name !== undefined) sql(this.deps.db, 'UPDATE spaces SET name = ? WHERE id = ?').run(change.name, id);
     if (change.quotaBytes !== undefined) sql(this.deps.db, 'UPDATE spaces SET quota_bytes = ? WHERE id = ?').run(change.quotaBytes, id);
     return this.find(id)!;
   }
 
   roleOf(accountId: string, spaceId: string): Role | undefined {
-    const row = sql<[string, string], { role: Role }>(this.deps.db, 'SELECT role FROM space_roles WHERE account_id = ? AND space_id = ?')
-      .get(accountId, spaceId);
-    return row?.role;
+    return this.roleMap(accountId).get(spaceId);
   }
 
   rolesOf(accountId: string): Array<{ spaceId: string; role: Role }> {
-    return sql<[string], { space_id: string; role: Role }>(this.deps.db, 'SELECT space_id, role FROM space_roles WHERE account_id = ?')
-      .all(accountId)
-      .map((r) => ({ spaceId: r.space_id, role: r.role }));
+    return [...this.roleMap(accountId)].map(([spaceId, role]) => ({ spaceId, role }));
   }
 
   members(spaceId: string): Array<{ accountId: string; role: Role }> {
@@ -95,6 +103,7 @@ export class Spaces {
   }
 
   setRole(accountId: string, spaceId: string, role: Role | null): void {
+    this.roles.forget(accountId);
     if (role === null) {
       sql(this.deps.db, 'DELETE FROM space_roles WHERE account_id = ? AND space_id = ?').run(accountId, spaceId);
     } else {
@@ -106,24 +115,14 @@ export class Spaces {
   /** What the account may do in the space, or why not. */
   can(account: Account, spaceId: string, need: Need): boolean {
     const space = this.find(spaceId);
-    if (!space) return false;
-    const role = this.roleOf(account.id, spaceId);
-    if (space.kind === 'commons') {
-      if (need === 'read') return true;
-      if (need === 'write') return account.boxAdmin || role === 'admin' || role === 'member' || this.isMemberSomewhere(account.id);
-      return account.boxAdmin || role === 'admin';
-    }
-    if (!role) return false;
-    if (need === 'read') return true;
-    if (need === 'write') return role === 'member' || role === 'admin';
-    return role === 'admin';
+    return space !== undefined && this.allows(account, space, need);
   }
 
   /** Throws unless the account may do `need` in the space; returns the space. */
   require(account: Account, spaceId: string, need: Need): Space {
     const space = this.find(spaceId);
     if (!space) throw new NotFoundError(`L'espace « ${spaceId} » est introuvable.`);
-    if (!this.can(account, spaceId, need)) {
+    if (!this.allows(account, space, need)) {
       throw new ForbiddenError(
         need === 'read'
           ? `Vous n'êtes pas membre de l'espace « ${space.name} ».`
@@ -135,13 +134,36 @@ export class Spaces {
     return space;
   }
 
+  private allows(account: Account, space: Space, need: Need): boolean {
+    const role = this.roleOf(account.id, space.id);
+    if (space.kind === 'commons') {
+      if (need === 'read') return true;
+      if (need === 'write') return account.boxAdmin || role === 'admin' || role === 'member' || this.isMemberSomewhere(account.id);
+      return account.boxAdmin || role === 'admin';
+    }
+    if (!role) return false;
+    if (need === 'read') return true;
+    if (need === 'write') return role === 'member' || role === 'admin';
+    return role === 'admin';
+  }
+
   /** Spaces the account can read. */
   visibleTo(account: Account): Space[] {
     return this.list().filter((s) => this.can(account, s.id, 'read'));
   }
 
   private isMemberSomewhere(accountId: string): boolean {
-    return !!sql(this.deps.db, "SELECT 1 FROM space_roles WHERE account_id = ? AND role IN ('member', 'admin') LIMIT 1")
-      .get(accountId);
+    for (const role of this.roleMap(accountId).values()) if (role === 'member' || role === 'admin') return true;
+    return false;
+  }
+
+  private roleMap(accountId: string): ReadonlyMap<string, Role> {
+    return this.roles.get(accountId, () =>
+      new Map(
+        sql<[string], { space_id: string; role: Role }>(this.deps.db, 'SELECT space_id, role FROM space_roles WHERE account_id = ? ORDER BY space_id')
+          .all(accountId)
+          .map((r) => [r.space_id, r.role]),
+      ),
+    );
   }
 }

@@ -44,6 +44,9 @@ export interface SessionOptions {
 
 export interface SessionResult {
   readonly peer: string;
+  /** Spaces we offered, and those both sides offered (exchanged). */
+  readonly offered: readonly string[];
+  readonly shared: readonly string[];
   readonly sentOps: number;
   readonly receivedOps: number;
   readonly batchesSent: number;
@@ -109,7 +112,7 @@ export class SyncSession {
       if (senderError) throw senderError;
       await link.close();
       this.stage = 'done';
-      return { peer: hello.site, sentOps: this.sentOps, receivedOps: this.receivedOps, batchesSent: this.nextBatch - 1, batchesReceived: this.expectBatch - 1 };
+      return { peer: hello.site, offered, shared: [...shared], sentOps: this.sentOps, receivedOps: this.receivedOps, batchesSent: this.nextBatch - 1, batchesReceived: this.expectBatch - 1 };
     } catch (e) {
       this.stage = 'failed';
       if (e instanceof SyncProtocolError || e instanceof SyncRefusedError) {

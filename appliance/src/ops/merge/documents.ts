@@ -18,9 +18,9 @@ export class DocumentMerge {
       'SELECT state, updated_hlc, updated_by FROM doc_states WHERE space = ? AND doc = ?',
     );
     this.putState = db.prepare(
-      `INSERT INTO doc_states (space, doc, state, text, updated_hlc, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO doc_states (space, doc, state, text, updated_hlc, updated_by, text_length) VALUES (?, ?, ?, ?, ?, ?, length(?))
        ON CONFLICT (space, doc) DO UPDATE SET state = excluded.state, text = excluded.text,
-         updated_hlc = excluded.updated_hlc, updated_by = excluded.updated_by`,
+         updated_hlc = excluded.updated_hlc, updated_by = excluded.updated_by, text_length = excluded.text_length`,
     );
     this.addVersion = db.prepare(
       'INSERT OR IGNORE INTO doc_versions (space, doc, op_rowid, hlc, author, by_name) VALUES (?, ?, ?, ?, ?, ?)',
@@ -38,7 +38,7 @@ export class DocumentMerge {
       const newest = !row || op.hlc > row.updated_hlc;
       const updatedHlc = newest ? op.hlc : row.updated_hlc;
       const updatedBy = newest ? p.by.name : row.updated_by;
-      this.putState.run(op.space, p.doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc, updatedBy);
+      this.putState.run(op.space, p.doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc, updatedBy, text);
       this.addVersion.run(op.space, p.doc, opRowid, op.hlc, op.author, p.by.name);
     } finally {
       ydoc.destroy();

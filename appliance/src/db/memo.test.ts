@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoMap, openDatabase, revalidateMemos, type Db } from './index.js';
+
+const open: Array<{ close(): unknown }> = [];
+const dirs: string[] = [];
+afterEach(() => {
+  open.splice(0).forEach((d) => d.close());
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+function fileDb(): { db: Db; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'solidaire-memo-'));
+  dirs.push(dir);
+  const path = join(dir, 'm.db');
+  const db = openDatabase({ path });
+  open.push(db);
+  db.exec('CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)');
+  db.prepare("INSERT INTO kv VALUES ('a', 'un')").run();
+  return { db, path };
+}
+
+const reader = (db: Db) => {
+  let loads = 0;
+  const load = (k: string) => {
+    loads++;
+    return (db.prepare('SELECT v FROM kv WHERE k = ?').get(k) as { v: string } | undefined)?.v;
+  };
+  return { load, loads: () => loads };
+};
+
+describe('MemoMap', () => {
+  it('reads once, then from memory until forgotten', () => {
+    const { db } = fileDb();
+    const memo = new MemoMap<string, string | undefined>(db);
+    const r = reader(db);
+    expect(memo.get('a', r.load)).toBe('un');
+    expect(memo.get('a', r.load)).toBe('un');
+    expect(r.loads()).toBe(1);
+    db.prepare("UPDATE kv SET v = 'deux' WHERE k = 'a'").run();
+    memo.forget('a');
+    expect(memo.get('a', r.load)).toBe('deux');
+  });
+
+  it('keeps nothing read inside a transaction', () => {
+    const { db } = fileDb();
+    const memo = new MemoMap<string, string | undefined>(db);
+    const r = reader(db);
+    expect(() =>
+      db.transaction(() => {
+        db.prepare("UPDATE kv SET v = 'jamais' WHERE k = 'a'").run();
+        expect(memo.get('a', r.load)).toBe('jamais');
+        throw new Error('rollback');
+      })(),
+    ).toThrow('rollback');
+    expect(memo.get('a', r.load)).toBe('un');
+    expect(memo.size).toBe(1);
+  });
+
+  it('forgets everything when another connection commits', () => {
+    const { db, path } = fileDb();
+    const memo = new MemoMap<string, string | undefined>(db);
+    const r = reader(db);
+    expect(memo.get('a', r.load)).toBe('un');
+    revalidateMemos(db);
+    expect(memo.size).toBe(1);
+    const other = new Database(path);
+    open.push(other);
+    other.prepare("UPDATE kv SET v = 'ailleurs' WHERE k = 'a'").run();
+    revalidateMemos(db);
+    expect(memo.size).toBe(0);
+    expect(memo.get('a', r.load)).toBe('ailleurs');
+  });
+
+  it('holds at most max entries, dropping the oldest', () => {
+    const { db } = fileDb();
+    const memo = new MemoMap<number, number>(db, 3);
+    for (let i = 0; i < 5; i++) memo.get(i, (k) => k * 10);
+    expect(memo.size).toBe(3);
+    let loaded = false;
+    expect(memo.get(0, () => ((loaded = true), 0))).toBe(0);
+    expect(loaded).toBe(true);
+    expect(memo.get(4, () => -1)).toBe(40);
+  });
+});
