@@ -3,7 +3,7 @@
  * received operation both go through here, and each is stored and materialised in one
  * SQLite transaction, so a power cut leaves both or neither. Applying twice is a no-op.
  */
-import type { Db } from '../db/index.js';
+import { sql, type Db } from '../db/index.js';
 import type { SiteKey } from '../identity/index.js';
 import { HybridClock, type Clock } from '../clock/index.js';
 import { decodePayload, encodePayload, signOperation, verifyOperation } from './codec.js';
@@ -125,6 +125,16 @@ export class OpLog {
    */
   changeCount(space: string): number {
     return this.changes.get(space) ?? 0;
+  }
+
+  /** Up to `limit` operations of one stream (space, author, kind) after `afterSeq`, in order. */
+  page(space: string, author: string, kind: OpKind, afterSeq: number, limit: number): StoredOp[] {
+    return sql<[string, string, string, number, number], OpRow>(
+      this.db,
+      'SELECT rowid, * FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?',
+    )
+      .all(space, author, kind, afterSeq, limit)
+      .map(toOp);
   }
 
   get(rowid: number): StoredOp | undefined {

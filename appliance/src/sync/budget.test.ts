@@ -1,22 +1,19 @@
 /** Sessions on a metered link: the budget decides which streams go, and they stay contiguous. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../db/index.js';
+import type { Db } from '../db/index.js';
+import { replicaFactory } from '../testing/index.js';
 import { FakeClock } from '../clock/index.js';
-import { generateSiteKey } from '../identity/index.js';
-import { OpLog, stateDigest } from '../ops/index.js';
+import { stateDigest } from '../ops/index.js';
 import { LinkPolicy } from '../budget/index.js';
-import { OpLogSyncStore, SyncSession, memoryLinkPair } from './index.js';
+import { SyncSession, memoryLinkPair } from './index.js';
 
 const by = { id: 'u', name: 'Test' };
-const dbs: Db[] = [];
-afterEach(() => dbs.splice(0).forEach((d) => d.close()));
+const replicas = replicaFactory();
+afterEach(() => replicas.closeAll());
 
 function node(clock: FakeClock) {
-  const db = openDatabase({ path: ':memory:' });
-  dbs.push(db);
-  db.prepare("INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES ('gg', 'gg', 'association', 0, 0)").run();
-  const log = new OpLog({ db, key: generateSiteKey(), clock, hosts: (s) => s === 'gg' });
-  return { db, log, store: new OpLogSyncStore({ db, log, spaces: () => ['gg'] }), policy: new LinkPolicy({ db, clock }) };
+  const r = replicas.replica(clock, ['gg']);
+  return { ...r, policy: new LinkPolicy({ db: r.db, clock }) };
 }
 
 const count = (db: Db, kind: string) => (db.prepare('SELECT count(*) AS n FROM ops WHERE kind = ?').get(kind) as { n: number }).n;

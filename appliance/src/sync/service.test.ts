@@ -1,21 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../db/index.js';
+import type { Db } from '../db/index.js';
+import { replicaFactory } from '../testing/index.js';
 import { FakeClock } from '../clock/index.js';
-import { generateSiteKey } from '../identity/index.js';
-import { OpLog, stateDigest } from '../ops/index.js';
-import { OpLogSyncStore, SyncService, SyncBusyError, memoryLinkPair, type FrameLink, type SyncTransport } from './index.js';
+import { stateDigest } from '../ops/index.js';
+import { SyncService, SyncBusyError, memoryLinkPair, type FrameLink, type SyncTransport } from './index.js';
 
 const by = { id: 'u', name: 'Test' };
-const dbs: Db[] = [];
-afterEach(() => dbs.splice(0).forEach((d) => d.close()));
+const replicas = replicaFactory();
+afterEach(() => replicas.closeAll());
 
 function node(clock: FakeClock) {
-  const db = openDatabase({ path: ':memory:' });
-  dbs.push(db);
-  db.prepare("INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES ('gg', 'gg', 'association', 0, 0)").run();
-  const log = new OpLog({ db, key: generateSiteKey(), clock, hosts: (s) => s === 'gg' });
-  const store = new OpLogSyncStore({ db, log, spaces: () => ['gg'] });
-  return { db, log, store };
+  return replicas.replica(clock, ['gg']);
 }
 
 describe('sync service', () => {

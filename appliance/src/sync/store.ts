@@ -22,16 +22,6 @@ export interface SyncStore {
   applyBatch(ops: readonly Operation[]): number;
 }
 
-interface OpRow {
-  space: string;
-  author: string;
-  seq: number;
-  hlc: string;
-  kind: OpKind;
-  body: Buffer;
-  sig: Buffer;
-}
-
 export class OpLogSyncStore implements SyncStore {
   constructor(
     private readonly deps: {
@@ -56,12 +46,7 @@ export class OpLogSyncStore implements SyncStore {
   }
 
   page(space: string, author: string, kind: OpKind, afterSeq: number, limit: number): Operation[] {
-    return sql<[string, string, string, number, number], OpRow>(
-      this.deps.db,
-      'SELECT space, author, seq, hlc, kind, body, sig FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?',
-    )
-      .all(space, author, kind, afterSeq, limit)
-      .map((r) => ({ ...r, body: new Uint8Array(r.body), sig: new Uint8Array(r.sig) }));
+    return this.deps.log.page(space, author, kind, afterSeq, limit);
   }
 
   applyBatch(ops: readonly Operation[]): number {

@@ -26,6 +26,7 @@ export interface TestBox {
 export { LocalClient as TestClient, type LocalResponse as TestResponse } from '../http/local-client.js';
 
 export { apiRoutes, fillPath, type ApiRoute } from './routes.js';
+export { replicaFactory, type MemoryReplica } from './replica.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
