@@ -12,7 +12,7 @@ import type { Spaces } from '../spaces/index.js';
 import { Entitlements, FEDERATION_SPACE } from '../federation/index.js';
 import { LinkPolicy } from '../budget/index.js';
 import { OpLogSyncStore, SyncService, type PeerStatus, type SessionResult } from '../sync/index.js';
-import { createP2PNode, type P2PNode } from '../p2p/index.js';
+import type { P2PNode } from '../p2p/index.js';
 
 export interface NetworkOptions {
   readonly db: Db;
@@ -80,6 +80,8 @@ export class Network {
   async start(): Promise<void> {
     this.sync.start();
     if (this.opts.listen?.length) {
+      // libp2p is loaded only by a box that listens: it is most of the start-up time.
+      const { createP2PNode } = await import('../p2p/index.js');
       this.node = createP2PNode({
         siteKey: this.opts.key,
         listen: [...this.opts.listen],
