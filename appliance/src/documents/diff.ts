@@ -32,7 +32,14 @@ function refine(x: string, y: string, budget: { left: number }): Edit[] {
   const cost = (x.length + y.length) ** 2;
   if (x.length + y.length > CHAR_SPAN || cost > budget.left) return [[-1, x], [1, y]];
   budget.left -= cost;
-  return fastDiff(x, y, undefined, true);
+  const edits = fastDiff(x, y, undefined, true);
+  // fast-diff can still cut between the halves of a surrogate pair (seen with emoji next to
+  // skin-tone modifiers): then replace the span whole, whose ends are always whole characters.
+  return edits.some(([, s]) => cutsPair(s)) ? [[-1, x], [1, y]] : edits;
+}
+
+function cutsPair(s: string): boolean {
+  return s.length > 0 && (isLow(s.charCodeAt(0)) || isHigh(s.charCodeAt(s.length - 1)));
 }
 
 function lineDiff(x: string, y: string, budget: { left: number }): Edit[] {
