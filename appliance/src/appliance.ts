@@ -17,7 +17,7 @@ import { SiteInfo } from './setup/index.js';
 import { createApp, ResponseCache, type Services } from './http/index.js';
 import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
 import { Network } from './network/index.js';
-import { FEDERATION_SPACE } from './federation/index.js';
+import { hostsWithGrants } from './federation/index.js';
 
 export interface ApplianceOptions {
   /** Where the database and blobs live. */
@@ -55,8 +55,7 @@ export class Appliance {
     const site = new SiteInfo({ db, clock });
     const spaces = new Spaces({ db, clock });
     const sessions = new Sessions({ db, clock, random });
-    // The federation's grants are materialised on every box: they say who may hold what.
-    const hosts = (s: string) => s === FEDERATION_SPACE || spaces.hosts(s);
+    const hosts = hostsWithGrants((s) => spaces.hosts(s));
     const log = new OpLog({ db, key: site.key, clock, hosts, observers: recordObservers(db) });
     const network = new Network({
       db,

@@ -14,7 +14,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter, requireAccount, type ApiContext, type Services } from '../http/context.js';
 import { ErrorSchema, errorResponses, json, jsonBody } from '../http/schemas.js';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError, QuotaExceededError } from '../errors/index.js';
-import { Entitlements, FEDERATION_SPACE } from '../federation/index.js';
+import { Entitlements, hostsWithGrants } from '../federation/index.js';
 import { publicKeyOf } from '../identity/index.js';
 import { exportBundle } from './export.js';
 import { importBundle } from './import.js';
@@ -60,7 +60,7 @@ const tags = ['bundles'];
 /** What bundles need, from the box's services; the federation's rules once it has joined one. */
 export function bundleDeps(s: Pick<Services, 'db' | 'log' | 'blobs' | 'clock' | 'spaces'>): BundleDeps {
   const ent = new Entitlements(s.db);
-  return { db: s.db, log: s.log, blobs: s.blobs, clock: s.clock, hosts: (space) => space === FEDERATION_SPACE || s.spaces.hosts(space), entitlements: ent.federationId() ? ent : undefined };
+  return { db: s.db, log: s.log, blobs: s.blobs, clock: s.clock, hosts: hostsWithGrants((space) => s.spaces.hosts(space)), entitlements: ent.federationId() ? ent : undefined };
 }
 
 export function bundleRoutes() {

@@ -8,8 +8,7 @@
 import { join } from 'node:path';
 import { Appliance, VERSION } from '../appliance.js';
 import { performSetup } from '../setup/index.js';
-import { Authority, FEDERATION_SPACE, type GrantSpaces } from '../federation/index.js';
-import { OpLogSyncStore } from '../sync/index.js';
+import { Authority, type GrantSpaces } from '../federation/index.js';
 import { systemClock } from '../clock/index.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, seedPeerBox } from './seed.js';
 
@@ -69,8 +68,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
         opts.log(`Données de démonstration créées dans ${join(opts.dataDir, box.dir)}`);
       }
       // Enrollment: the federation's key and every grant issued so far.
-      s.network.entitlements.join(authority.federationId, s.clock.now());
-      new OpLogSyncStore({ db: s.db, log: s.log, spaces: () => [FEDERATION_SPACE] }).applyBatch(authority.history());
+      s.network.enroll(authority.federationId, authority.history());
       urls.push(await appliance.start());
       peers = [...s.network.status().addresses];
     }

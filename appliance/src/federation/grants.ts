@@ -39,3 +39,8 @@ export function parseGrant(site: string, data: Record<string, unknown>): Grant {
   }
   return { site, name: typeof data.name === 'string' ? data.name : site, spaces, revoked: data.revoked === true };
 }
+
+/** A box materialises the grants as well as the spaces it hosts: they say who may hold what. */
+export function hostsWithGrants(hosts: (space: string) => boolean): (space: string) => boolean {
+  return (space) => space === FEDERATION_SPACE || hosts(space);
+}

@@ -6,7 +6,7 @@
  */
 import { sql, type Db } from '../db/index.js';
 import type { Clock } from '../clock/index.js';
-import type { OpLog } from '../ops/index.js';
+import type { OpLog, Operation } from '../ops/index.js';
 import type { SiteKey } from '../identity/index.js';
 import type { Spaces } from '../spaces/index.js';
 import { Entitlements, FEDERATION_SPACE } from '../federation/index.js';
@@ -44,6 +44,7 @@ export class Network {
   readonly entitlements: Entitlements;
   readonly policy: LinkPolicy;
   readonly sync: SyncService;
+  private readonly store: OpLogSyncStore;
   private node: P2PNode | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastRowid = 0;
@@ -53,12 +54,12 @@ export class Network {
   constructor(private readonly opts: NetworkOptions) {
     this.entitlements = new Entitlements(opts.db);
     this.policy = new LinkPolicy({ db: opts.db, clock: opts.clock });
-    const store = new OpLogSyncStore({
+    const store = (this.store = new OpLogSyncStore({
       db: opts.db,
       log: opts.log,
       spaces: () => this.held(),
       mayWrite: (op) => this.entitlements.mayWrite(op),
-    });
+    }));
     const self = opts.key.siteId;
     this.sync = new SyncService({
       store,
@@ -70,6 +71,15 @@ export class Network {
         return { link, peer: link.peer };
       } },
     });
+  }
+
+  /**
+   * Enrollment: join the federation and apply every grant it has issued so far (in order,
+   * verified, so the grant stream stays contiguous); later grants arrive by sync.
+   */
+  enroll(federationId: string, grants: readonly Operation[]): number {
+    this.entitlements.join(federationId, this.opts.clock.now());
+    return this.store.applyBatch(grants);
   }
 
   /** Spaces whose operations this box exchanges: the grants, and the spaces it hosts. */

@@ -7,8 +7,7 @@ import { FakeClock } from '../clock/index.js';
 import { generateSiteKey } from '../identity/index.js';
 import { OpLog, stateDigest } from '../ops/index.js';
 import { Spaces } from '../spaces/index.js';
-import { Authority, FEDERATION_SPACE } from '../federation/index.js';
-import { OpLogSyncStore } from '../sync/index.js';
+import { Authority, hostsWithGrants } from '../federation/index.js';
 import { Network } from './index.js';
 
 const by = { id: 'u', name: 'Test' };
@@ -23,28 +22,30 @@ function box(clock: FakeClock, peers: string[] = []) {
   spaces.create({ id: 'commons', name: 'Base commune', kind: 'commons' });
   spaces.create({ id: 'gg', name: 'Comité' });
   const key = generateSiteKey();
-  const log = new OpLog({ db, key, clock, hosts: (s) => s === FEDERATION_SPACE || spaces.hosts(s) });
+  const log = new OpLog({ db, key, clock, hosts: hostsWithGrants((s) => spaces.hosts(s)) });
   const network = new Network({ db, log, clock, key, spaces, listen: ['/ip4/127.0.0.1/tcp/0'], peers, pollMs: 60_000 });
   cleanup.push(() => void db.close(), () => network.stop());
   return { db, log, key, network };
 }
 
+/** An authority, and Grigny listening with a second box configured to dial it. */
+async function pair(clock: FakeClock) {
+  const dir = mkdtempSync(join(tmpdir(), 'solidaire-net-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const authority = Authority.open(dir, clock);
+  const grigny = box(clock);
+  await grigny.network.start();
+  const other = box(clock, grigny.network.status().addresses.filter((a) => a.includes('127.0.0.1')));
+  await other.network.start();
+  return { authority, grigny, other };
+}
+
 describe('network', () => {
   it('two boxes of one federation sync over libp2p on loopback, and say so in their status', async () => {
-    const clock = new FakeClock();
-    const dir = mkdtempSync(join(tmpdir(), 'solidaire-net-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const authority = Authority.open(dir, clock);
-    const grigny = box(clock);
-    await grigny.network.start();
-    const youri = box(clock, grigny.network.status().addresses.filter((a) => a.includes('127.0.0.1')));
-    await youri.network.start();
+    const { authority, grigny, other: youri } = await pair(new FakeClock());
     authority.grant(grigny.key.siteId, 'Grigny', { commons: 'host', gg: 'host' });
     authority.grant(youri.key.siteId, 'Youri', { commons: 'host', gg: 'host' });
-    for (const b of [grigny, youri]) {
-      b.network.entitlements.join(authority.federationId, 0);
-      new OpLogSyncStore({ db: b.db, log: b.log, spaces: () => [FEDERATION_SPACE] }).applyBatch(authority.history());
-    }
+    for (const b of [grigny, youri]) b.network.enroll(authority.federationId, authority.history());
     grigny.log.commit('gg', 'message.post', { id: 'g1', thread: 'g1', subject: 'Bonjour', body: 'De Grigny', from: null, by });
     youri.log.commit('gg', 'message.post', { id: 'y1', thread: 'y1', subject: 'Salut', body: 'De Youri', from: null, by });
 
@@ -61,17 +62,9 @@ describe('network', () => {
   });
 
   it('a box outside the federation receives nothing but the grants', async () => {
-    const clock = new FakeClock();
-    const dir = mkdtempSync(join(tmpdir(), 'solidaire-net-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const authority = Authority.open(dir, clock);
-    const grigny = box(clock);
-    await grigny.network.start();
-    const stranger = box(clock, grigny.network.status().addresses.filter((a) => a.includes('127.0.0.1')));
-    await stranger.network.start();
+    const { authority, grigny, other: stranger } = await pair(new FakeClock());
     authority.grant(grigny.key.siteId, 'Grigny', { gg: 'host' });
-    grigny.network.entitlements.join(authority.federationId, 0);
-    new OpLogSyncStore({ db: grigny.db, log: grigny.log, spaces: () => [FEDERATION_SPACE] }).applyBatch(authority.history());
+    grigny.network.enroll(authority.federationId, authority.history());
     stranger.network.entitlements.join(authority.federationId, 0);
     grigny.log.commit('gg', 'message.post', { id: 'g1', thread: 'g1', subject: null, body: 'privé', from: null, by });
     await stranger.network.syncNow();
