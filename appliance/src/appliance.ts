@@ -16,7 +16,7 @@ import { BlobStore } from './blobs/index.js';
 import { SiteInfo } from './setup/index.js';
 import { createApp, ResponseCache, type Services } from './http/index.js';
 import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
-import { Network } from './network/index.js';
+import { Network, type NetworkOptions } from './network/index.js';
 import { hostsWithGrants } from './federation/index.js';
 
 export interface ApplianceOptions {
@@ -33,7 +33,7 @@ export interface ApplianceOptions {
   /** Find neighbours on the LAN by mDNS (true, or a service tag to keep tests apart). */
   readonly mdns?: boolean | { readonly serviceTag?: string };
   /** Peers to dial besides the neighbours mDNS finds (multiaddrs ending in /p2p/<site id>). */
-  readonly peers?: readonly string[];
+  readonly peers?: NetworkOptions['peers'];
   /** How often known peers are synced with when nothing changed (default 60 s). */
   readonly syncEveryMs?: number;
 }
@@ -57,12 +57,14 @@ export class Appliance {
     const sessions = new Sessions({ db, clock, random });
     const hosts = hostsWithGrants((s) => spaces.hosts(s));
     const log = new OpLog({ db, key: site.key, clock, hosts, observers: recordObservers(db) });
+    const blobs = new BlobStore({ dir: join(opts.dataDir, 'blobs'), db, clock, random });
     const network = new Network({
       db,
       log,
       clock,
       key: site.key,
       spaces,
+      blobs,
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
@@ -81,7 +83,7 @@ export class Appliance {
       accounts: new Accounts({ db, clock, random, sessions }),
       sessions,
       limiter: new LoginLimiter({ clock }),
-      blobs: new BlobStore({ dir: join(opts.dataDir, 'blobs'), db, clock, random }),
+      blobs,
       secureCookies: opts.secureCookies ?? false,
       network,
     };

@@ -32,10 +32,14 @@ export interface PutResult {
 
 export class BlobStore {
   private readonly tmpDir: string;
+  /** Blobs being received from other sites, kept across restarts so a transfer resumes. */
+  readonly partialDir: string;
 
   constructor(private readonly deps: { dir: string; db: Db; clock: Clock; random: Random }) {
     this.tmpDir = join(deps.dir, 'tmp');
+    this.partialDir = join(deps.dir, 'partial');
     mkdirSync(this.tmpDir, { recursive: true });
+    mkdirSync(this.partialDir, { recursive: true });
     // Leftovers of writes cut by a power failure.
     for (const f of readdirSync(this.tmpDir)) rmSync(join(this.tmpDir, f), { force: true });
   }
@@ -77,6 +81,19 @@ export class BlobStore {
       await rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  /**
+   * Take a complete file whose SHA-256 the caller has checked (a blob received in chunks)
+   * into the store: fsynced, then renamed into place.
+   */
+  async adopt(path: string, sha256: string, size: number): Promise<void> {
+    const final = this.pathOf(sha256);
+    await fsync(path);
+    await mkdir(join(this.deps.dir, sha256.slice(0, 2)), { recursive: true });
+    await rename(path, final);
+    await fsync(join(this.deps.dir, sha256.slice(0, 2)));
+    this.record(sha256, size);
   }
 
   async has(sha256: string): Promise<boolean> {

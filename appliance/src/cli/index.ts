@@ -2,6 +2,7 @@
  * The `solidaire` command. Subcommands:
  *   start                     the demo: appliances with embedded defaults under ./data
  *   appliance --data --port   one real box
+ *   hub --data --p2p          a headless replica that carries spaces for others (the relay's)
  *   setup --data …            first-run setup of a box from the command line
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
@@ -12,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { Appliance, VERSION } from '../appliance.js';
 import { performSetup, setupSchema } from '../setup/index.js';
 import { startDemo } from '../demo/index.js';
+import { Hub } from '../hub/index.js';
+import { LAN_LINK } from '../network/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
 function port(value: string): number {
@@ -75,15 +78,33 @@ export function program(): Command {
     .option('--host <addr>', 'adresse d’écoute', '0.0.0.0')
     .option('--p2p <multiaddr>', 'adresse libp2p d’écoute pour la synchronisation (répétable)', collect, [])
     .option('--mdns', 'chercher les boîtes voisines sur le réseau local (mDNS)', false)
-    .option('--peer <multiaddr>', 'boîte à joindre, …/p2p/<identifiant> (répétable)', collect, [])
-    .action(async (o: { data: string; port: number; host: string; p2p: string[]; mdns: boolean; peer: string[] }) => {
-      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host, p2pListen: o.p2p, mdns: o.mdns, peers: o.peer });
+    .option('--peer <multiaddr>', 'boîte à joindre par Internet, …/p2p/<identifiant> (répétable)', collect, [])
+    .option('--lan-peer <multiaddr>', 'boîte à joindre sur le réseau local, liaison gratuite (répétable)', collect, [])
+    .action(async (o: { data: string; port: number; host: string; p2p: string[]; mdns: boolean; peer: string[]; lanPeer: string[] }) => {
+      const peers = [...o.lanPeer.map((address) => ({ address, link: LAN_LINK })), ...o.peer];
+      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host, p2pListen: o.p2p, mdns: o.mdns, peers });
       const url = await appliance.start();
       const { site, network } = appliance.services;
       console.log(`Solidaire ${VERSION} — boîte ${site.name ?? '(pas encore configurée)'} sur ${url}`);
       for (const a of network.status().addresses) console.log(`  synchronisation : ${a}`);
       if (!site.isSetUp) console.log(`Première configuration : solidaire setup --data ${o.data} …, ou POST ${url}/api/v1/setup`);
       stopOnSignal(() => appliance.stop());
+    });
+
+  cmd
+    .command('hub')
+    .description('fait tourner un relais de synchronisation sans espace de travail : il garde et transmet les espaces qu’on lui confie')
+    .requiredOption('--data <dir>', 'dossier des données du relais')
+    .option('--p2p <multiaddr>', 'adresse libp2p d’écoute (répétable)', collect, [])
+    .option('--peer <multiaddr>', 'site à joindre, …/p2p/<identifiant> (répétable)', collect, [])
+    .option('--mdns', 'chercher les sites voisins sur le réseau local (mDNS)', false)
+    .action(async (o: { data: string; p2p: string[]; peer: string[]; mdns: boolean }) => {
+      const listen = o.p2p.length ? o.p2p : ['/ip4/0.0.0.0/tcp/4001'];
+      const hub = new Hub({ dataDir: resolve(o.data), listen, peers: o.peer, mdns: o.mdns, onError: (e) => console.error(e) });
+      await hub.start();
+      console.log(`Solidaire ${VERSION} — relais de synchronisation ${hub.siteId}`);
+      for (const a of hub.network.status().addresses) console.log(`  synchronisation : ${a}`);
+      stopOnSignal(() => hub.stop());
     });
 
   cmd

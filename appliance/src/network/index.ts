@@ -3,15 +3,27 @@
  * grants and the link budget, started and stopped as one service. Neighbours found by
  * mDNS and configured addresses are synced with on a timer and soon after a local change;
  * of two LAN neighbours only the one with the smaller id dials, so they never race.
+ *
+ * Links. Every peer is reached over a named link: "lan" for the neighbours mDNS finds
+ * (free), and for configured peers the link their configuration names ("internet" by
+ * default: the 3G key), which the box admin may make metered with a monthly budget. Bytes
+ * counted on each peer's sockets are added to its link's month; each session asks the
+ * link what may cross it now (operation kinds, blobs). A round of syncing goes to the
+ * free links first, so a blob a neighbour has arrives from it and not over the 3G key.
+ *
+ * Carrying. Besides the spaces it hosts, a box holds the spaces its grant says it
+ * carries: their operations and blobs are stored, never materialised nor shown, and
+ * handed on, up to a carrying quota.
  */
 import { sql, type Db } from '../db/index.js';
+import type { BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
 import type { OpLog, Operation } from '../ops/index.js';
 import type { SiteKey } from '../identity/index.js';
 import type { Spaces } from '../spaces/index.js';
 import { Entitlements, FEDERATION_SPACE } from '../federation/index.js';
-import { LinkPolicy } from '../budget/index.js';
-import { OpLogSyncStore, SyncService, type PeerStatus, type SessionResult } from '../sync/index.js';
+import { CLASS_OF_KIND, LinkPolicy, type TrafficClass } from '../budget/index.js';
+import { OpLogSyncStore, StoreBlobs, SyncService, type PeerStatus, type SessionResult } from '../sync/index.js';
 import type { P2PNode } from '../p2p/index.js';
 
 export interface NetworkOptions {
@@ -23,8 +35,15 @@ export interface NetworkOptions {
   /** libp2p listen addresses; none: no node (the box syncs by bundles only). */
   readonly listen?: readonly string[];
   readonly mdns?: boolean | { readonly serviceTag?: string };
-  /** Addresses (multiaddrs with /p2p/<id>) to dial besides the neighbours mDNS finds. */
-  readonly peers?: readonly string[];
+  /**
+   * Addresses (multiaddrs with /p2p/<id>) to dial besides the neighbours mDNS finds, each
+   * on a named link ("internet" unless said otherwise).
+   */
+  readonly peers?: ReadonlyArray<string | { readonly address: string; readonly link?: string }>;
+  /** The box's blob store: files' contents move with sessions; none, operations only. */
+  readonly blobs?: BlobStore;
+  /** Bytes of operations and blobs this box may hold for spaces it only carries. */
+  readonly carryQuotaBytes?: number;
   /** How often known peers are synced with, and how often local changes are looked for. */
   readonly resyncMs?: number;
   readonly pollMs?: number;
@@ -35,8 +54,19 @@ export interface NetworkStatus {
   readonly siteId: string;
   readonly federationId: string | null;
   readonly addresses: readonly string[];
-  readonly peers: ReadonlyArray<PeerStatus & { name: string | null; bytesIn: number; bytesOut: number }>;
+  readonly peers: ReadonlyArray<PeerStatus & { name: string | null; link: string; bytesIn: number; bytesOut: number }>;
+  /** Blobs the records of held spaces point at that are not here yet. */
+  readonly pendingBlobs: { readonly count: number; readonly bytes: number };
+  /** Spaces carried for other sites, and the bytes they take. */
+  readonly carrying: { readonly spaces: readonly string[]; readonly bytes: number; readonly quotaBytes: number };
 }
+
+export const LAN_LINK = 'lan';
+export const DEFAULT_LINK = 'internet';
+/** Default carrying quota: room for a neighbour's messages, records and some files. */
+export const DEFAULT_CARRY_QUOTA = 2 * 1024 ** 3;
+/** How often socket byte counts are written to the month's usage during a session. */
+const RECORD_EVERY_MS = 1_000;
 
 export { syncRoutes } from './routes.js';
 
@@ -45,6 +75,10 @@ export class Network {
   readonly policy: LinkPolicy;
   readonly sync: SyncService;
   private readonly store: OpLogSyncStore;
+  private readonly blobs: StoreBlobs | undefined;
+  private readonly configured: ReadonlyArray<{ address: string; peer: string | undefined; link: string }>;
+  private readonly recorded = new Map<string, { bytesIn: number; bytesOut: number }>();
+  private lastRecordAt = 0;
   private node: P2PNode | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastRowid = 0;
@@ -54,16 +88,34 @@ export class Network {
   constructor(private readonly opts: NetworkOptions) {
     this.entitlements = new Entitlements(opts.db);
     this.policy = new LinkPolicy({ db: opts.db, clock: opts.clock });
+    this.configured = (opts.peers ?? []).map((p) => {
+      const { address, link } = typeof p === 'string' ? { address: p, link: undefined } : p;
+      return { address, peer: /\/p2p\/([^/]+)$/.exec(address)?.[1], link: link ?? DEFAULT_LINK };
+    });
+    const carry = { carried: (space: string) => this.carries(space), roomBytes: () => this.carryRoom() };
     const store = (this.store = new OpLogSyncStore({
       db: opts.db,
       log: opts.log,
       spaces: () => this.held(),
       mayWrite: (op) => this.entitlements.mayWrite(op),
+      carry,
     }));
+    this.blobs = opts.blobs ? new StoreBlobs({ db: opts.db, blobs: opts.blobs, carry }) : undefined;
     const self = opts.key.siteId;
     this.sync = new SyncService({
       store,
       clock: opts.clock,
+      ...(this.blobs ? { blobs: this.blobs } : {}),
+      policy: (peer) => {
+        const link = this.linkOf(peer);
+        const allows = (cls: TrafficClass) => this.allows(link, cls);
+        return {
+          accepts: () => this.policy.allowedKinds(link),
+          mayRun: (kind) => allows(CLASS_OF_KIND[kind]),
+          blobsAllowed: () => allows('blobs'),
+        };
+      },
+      onSession: (peer) => this.recordBytes(true, peer),
       offer: (peer) => this.entitlements.offerTo(self, peer, this.held()),
       transport: { dial: async (target, signal) => {
         if (!this.node) throw new Error('this box has no network node');
@@ -82,9 +134,79 @@ export class Network {
     return this.store.applyBatch(grants);
   }
 
-  /** Spaces whose operations this box exchanges: the grants, and the spaces it hosts. */
+  /** Spaces whose operations this box exchanges: the grants, the spaces it hosts and those it carries. */
   held(): string[] {
-    return [FEDERATION_SPACE, ...this.opts.spaces.list().map((s) => s.id)];
+    const hosted = this.opts.spaces.list().map((s) => s.id);
+    return [FEDERATION_SPACE, ...hosted, ...this.carried().filter((s) => !hosted.includes(s))];
+  }
+
+  /** Spaces this box's grant says it carries and that it does not host. */
+  carried(): string[] {
+    const grant = this.entitlements.grantOf(this.opts.key.siteId);
+    if (!grant) return [];
+    return Object.entries(grant.spaces)
+      .filter(([space, role]) => role === 'carry' && !this.opts.spaces.hosts(space))
+      .map(([space]) => space);
+  }
+
+  private carries(space: string): boolean {
+    return space !== FEDERATION_SPACE && !this.opts.spaces.hosts(space) && this.carried().includes(space);
+  }
+
+  /** Bytes taken by carried spaces: their operations, and blobs no hosted space points at. */
+  carryingBytes(): number {
+    const spaces = JSON.stringify(this.carried());
+    const ops = sql<[string], { n: number | null }>(
+      this.opts.db,
+      'SELECT sum(length(body) + length(sig)) AS n FROM ops WHERE space IN (SELECT value FROM json_each(?))',
+    ).get(spaces)?.n ?? 0;
+    const blobs = sql<[string, string], { n: number | null }>(
+      this.opts.db,
+      `SELECT sum(b.size) AS n FROM blobs b
+       WHERE EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = b.sha256 AND r.deleted = 0 AND r.space IN (SELECT value FROM json_each(?)))
+         AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = b.sha256 AND r.deleted = 0 AND r.space NOT IN (SELECT value FROM json_each(?)))`,
+    ).get(spaces, spaces)?.n ?? 0;
+    return ops + blobs;
+  }
+
+  private carryRoom(): number {
+    return Math.max(0, (this.opts.carryQuotaBytes ?? DEFAULT_CARRY_QUOTA) - this.carryingBytes());
+  }
+
+  /**
+   * The link a peer is reached over: its configured link; else the LAN for a neighbour
+   * mDNS found or one connected from a private or loopback address; else the Internet.
+   */
+  linkOf(peer: string): string {
+    const configured = this.configured.find((c) => c.peer === peer);
+    if (configured) return configured.link;
+    if (this.node?.discovered().some((p) => p.peer === peer)) return LAN_LINK;
+    if (this.node?.remoteAddresses(peer).some(isLocalAddress)) return LAN_LINK;
+    return DEFAULT_LINK;
+  }
+
+  /** Whether a class of traffic may cross a link now, counting this session's bytes so far. */
+  private allows(link: string, cls: TrafficClass): boolean {
+    this.recordBytes(false);
+    return this.policy.allows(link, cls);
+  }
+
+  /**
+   * Add the bytes counted on each peer's sockets since the last time to its link's month
+   * (at most once a second unless `now`, or for one peer).
+   */
+  private recordBytes(now: boolean, only?: string): void {
+    if (!this.node) return;
+    const t = this.opts.clock.now();
+    if (!now && t - this.lastRecordAt < RECORD_EVERY_MS) return;
+    this.lastRecordAt = t;
+    for (const [peer, count] of this.node.bytesByPeer()) {
+      if (only !== undefined && peer !== only) continue;
+      const before = this.recorded.get(peer) ?? { bytesIn: 0, bytesOut: 0 };
+      if (count.bytesIn === before.bytesIn && count.bytesOut === before.bytesOut) continue;
+      this.policy.record(this.linkOf(peer), count.bytesIn - before.bytesIn, count.bytesOut - before.bytesOut);
+      this.recorded.set(peer, { ...count });
+    }
   }
 
   async start(): Promise<void> {
@@ -115,14 +237,21 @@ export class Network {
     this.timer = undefined;
     await this.sync.stop();
     await this.round?.catch(() => {});
+    this.recordBytes(true);
     await this.node?.stop();
     this.node = undefined;
   }
 
-  /** Every peer this box knows how to reach: configured addresses, then LAN neighbours. */
+  /**
+   * Every peer this box knows how to reach, free links first: LAN neighbours (those with
+   * a larger id: the smaller one dials), configured peers on unmetered links, then the rest.
+   */
   targets(): string[] {
     const found = (this.node?.discovered() ?? []).map((p) => p.peer).filter((p) => this.opts.key.siteId < p);
-    return [...(this.opts.peers ?? []), ...found];
+    const configured = [...this.configured].sort(
+      (a, b) => Number(this.policy.settings(a.link).metered) - Number(this.policy.settings(b.link).metered),
+    );
+    return [...found.filter((p) => !this.configured.some((c) => c.peer === p)), ...configured.map((c) => c.address)];
   }
 
   /** Sync with every known peer now, one after the other. */
@@ -139,9 +268,12 @@ export class Network {
       peers: this.sync.status().map((p) => ({
         ...p,
         name: this.entitlements.grantOf(p.peer)?.name ?? null,
+        link: this.linkOf(p.peer),
         bytesIn: bytes.get(p.peer)?.bytesIn ?? 0,
         bytesOut: bytes.get(p.peer)?.bytesOut ?? 0,
       })),
+      pendingBlobs: this.blobs?.pending(this.held()) ?? { count: 0, bytes: 0 },
+      carrying: { spaces: this.carried(), bytes: this.carryingBytes(), quotaBytes: this.opts.carryQuotaBytes ?? DEFAULT_CARRY_QUOTA },
     };
   }
 
@@ -165,6 +297,7 @@ export class Network {
 
   /** On a timer: sync when something changed here, or when the last round is old. */
   private async tick(): Promise<void> {
+    this.recordBytes(true);
     const row = sql<[], { r: number | null }>(this.opts.db, 'SELECT max(rowid) AS r FROM ops').get();
     const now = this.opts.clock.now();
     const changed = (row?.r ?? 0) !== this.lastRowid;
@@ -177,4 +310,22 @@ export class Network {
       this.opts.onError?.(e);
     }
   }
+}
+
+/**
+ * Whether a multiaddr is on this machine or the local network: loopback, RFC 1918,
+ * link-local, IPv6 unique-local. Carrier-grade NAT (100.64/10) is the operator's, not ours.
+ */
+export function isLocalAddress(addr: string): boolean {
+  const v4 = /^\/ip4\/(\d+)\.(\d+)\.\d+\.\d+(\/|$)/.exec(addr);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+  }
+  const v6 = /^\/ip6\/([0-9a-f:]+)(\/|$)/i.exec(addr);
+  if (v6) {
+    const ip = v6[1]!.toLowerCase();
+    return ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
+  }
+  return false;
 }

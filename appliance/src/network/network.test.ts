@@ -72,3 +72,15 @@ describe('network', () => {
     expect(stranger.db.prepare("SELECT count(*) AS n FROM ops WHERE space = 'gg'").get()).toEqual({ n: 0 });
   });
 });
+
+describe('isLocalAddress', () => {
+  it('tells the LAN and this machine from the Internet and the operator’s NAT', async () => {
+    const { isLocalAddress } = await import('./index.js');
+    for (const a of ['/ip4/127.0.0.1/tcp/1', '/ip4/192.168.1.20/tcp/4001', '/ip4/10.0.0.7/tcp/1', '/ip4/172.20.1.1/tcp/1', '/ip4/169.254.3.3/tcp/1', '/ip6/::1/tcp/1', '/ip6/fd00::1/tcp/1', '/ip6/fe80::1/tcp/1']) {
+      expect(isLocalAddress(a), a).toBe(true);
+    }
+    for (const a of ['/ip4/100.64.0.1/tcp/1', '/ip4/172.32.0.1/tcp/1', '/ip4/51.15.2.3/tcp/4001', '/ip6/2001:db8::1/tcp/1', '/dns4/relais.example/tcp/1']) {
+      expect(isLocalAddress(a), a).toBe(false);
+    }
+  });
+});

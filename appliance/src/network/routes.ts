@@ -8,6 +8,7 @@ import { ForbiddenError } from '../errors/index.js';
 const PeerSchema = z.object({
   peer: z.string(),
   name: z.string().nullable(),
+  link: z.string(),
   running: z.boolean(),
   lastSyncAt: z.number().nullable(),
   lastAttemptAt: z.number().nullable(),
@@ -28,7 +29,15 @@ const LinkSchema = z.object({
   usedPct: z.number(),
 });
 const StatusSchema = z
-  .object({ siteId: z.string(), federationId: z.string().nullable(), addresses: z.array(z.string()), peers: z.array(PeerSchema), links: z.array(LinkSchema) })
+  .object({
+    siteId: z.string(),
+    federationId: z.string().nullable(),
+    addresses: z.array(z.string()),
+    peers: z.array(PeerSchema),
+    links: z.array(LinkSchema),
+    pendingBlobs: z.object({ count: z.number(), bytes: z.number() }),
+    carrying: z.object({ spaces: z.array(z.string()), bytes: z.number(), quotaBytes: z.number() }),
+  })
   .openapi('SyncStatus');
 const LinkBody = z
   .object({
@@ -47,12 +56,12 @@ function requireBoxAdmin(c: ApiContext): void {
 
 function statusBody(c: ApiContext) {
   const st = c.get('services').network.status();
-  return { ...st, addresses: [...st.addresses], peers: [...st.peers], links: links(c) };
+  return { ...st, addresses: [...st.addresses], peers: [...st.peers], links: links(c), carrying: { ...st.carrying, spaces: [...st.carrying.spaces] } };
 }
 
 function links(c: ApiContext) {
   const { db, network } = c.get('services');
-  return sql<[], { link: string }>(db, 'SELECT link FROM link_settings ORDER BY link').all().map((r) => network.policy.usage(r.link));
+  return sql<[], { link: string }>(db, 'SELECT link FROM link_settings UNION SELECT link FROM link_usage ORDER BY link').all().map((r) => network.policy.usage(r.link));
 }
 
 export function syncRoutes() {

@@ -10,6 +10,7 @@ import { decodePayload, encodePayload, signOperation, verifyOperation } from './
 import { DocumentMerge } from './merge/documents.js';
 import { MessageMerge } from './merge/messages.js';
 import { RecordMerge, type RecordObserver } from './merge/records.js';
+import { BlobRefMerge } from './merge/blob-refs.js';
 import type { OpKind, Operation, PayloadOf } from './types.js';
 
 export interface OpLogOptions {
@@ -47,6 +48,7 @@ export class OpLog {
   private readonly records: RecordMerge;
   private readonly documents: DocumentMerge;
   private readonly messages: MessageMerge;
+  private readonly blobRefs: BlobRefMerge;
   private readonly insertOp;
   private readonly nextSeq;
   private readonly vector;
@@ -62,6 +64,7 @@ export class OpLog {
     this.records = new RecordMerge(this.db, opts.observers ?? new Map());
     this.documents = new DocumentMerge(this.db);
     this.messages = new MessageMerge(this.db);
+    this.blobRefs = new BlobRefMerge(this.db);
     this.insertOp = this.db.prepare(
       'INSERT OR IGNORE INTO ops (space, author, seq, hlc, kind, body, sig) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -89,6 +92,7 @@ export class OpLog {
       const rowid = this.store(op);
       if (rowid === null) throw new Error(`operation ${space}/${seq} already exists: the op log is corrupt`);
       if (this.hosts(space)) this.materialise(op, payload, rowid);
+      if (kind === 'record.put') this.blobRefs.apply(op, payload as PayloadOf['record.put']);
       return { ...op, rowid };
     })();
   }
@@ -101,12 +105,14 @@ export class OpLog {
   receive(op: Operation): boolean {
     verifyOperation(op);
     const hosted = this.hosts(op.space);
-    const payload = hosted ? decodePayload(op.kind, op.body) : null;
+    // A carried space is never materialised, but its records' blob references are indexed.
+    const payload = hosted || op.kind === 'record.put' ? decodePayload(op.kind, op.body) : null;
     return this.db.transaction(() => {
       const rowid = this.store(op);
       if (rowid === null) return false;
       this.hlc.observe(op.hlc);
-      if (payload) this.materialise(op, payload, rowid);
+      if (payload && hosted) this.materialise(op, payload, rowid);
+      if (payload && op.kind === 'record.put') this.blobRefs.apply(op, payload as PayloadOf['record.put']);
       return true;
     })();
   }

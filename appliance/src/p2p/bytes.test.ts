@@ -47,9 +47,11 @@ describe('bytes counted on the socket', () => {
     const [a, b] = [replica(0), replica(1)];
     fill(a, 100, 'a');
     fill(b, 100, 'b');
-    const { node: nb } = await syncingNode(b);
+    const { node: nb, session } = await syncingNode(b);
+    let inbound = 0;
     const na = await loopbackNode({ siteKey: a.key });
     await dialAndSync(na, a, nb.addresses()[0]!);
+    await (await session(inbound++)).result;
     await na.hangUp(b.key.siteId);
     await vi.waitFor(() => expect(nb.bytesWith(a.key.siteId).bytesIn).toBe(na.bytesWith(b.key.siteId).bytesOut));
 
@@ -60,6 +62,8 @@ describe('bytes counted on the socket', () => {
       const beforeA = na.bytesWith(b.key.siteId);
       const beforeB = nb.bytesWith(a.key.siteId);
       const { result } = await dialAndSync(na, a, via);
+      // Both ends finished (the listener's last frames are on the wire) before hanging up.
+      await (await session(inbound++)).result;
       await na.hangUp(b.key.siteId);
       const c = p.conns.at(-1)!;
       await vi.waitFor(() => expect(c.closed).toBe(true));

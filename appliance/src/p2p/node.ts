@@ -131,6 +131,12 @@ export class P2PNode {
     return streamLink(stream, conn.remotePeer.toString(), this.maxFrameBytes);
   }
 
+  /** The remote addresses of our open connections with a peer. */
+  remoteAddresses(peer: string): string[] {
+    if (!this.libp2p) return [];
+    return this.libp2p.getConnections(peerIdFromString(peer)).map((c) => c.remoteAddr.toString());
+  }
+
   /** Close our connections to a peer (their byte counts stay). */
   async hangUp(peer: string): Promise<void> {
     await this.running().hangUp(peerIdFromString(peer));

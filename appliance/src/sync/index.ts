@@ -5,3 +5,5 @@ export { FrameQueue, type FrameLink } from './link.js';
 export { memoryLinkPair, type MemoryLinkPair, type MemoryLinkOptions } from './memory-link.js';
 export { PROTOCOL, PROTOCOL_VERSION, encodeFrame, decodeFrame, FrameType, type Frame } from './wire/frames.js';
 export { SyncError, SyncProtocolError, SyncRefusedError, SyncPeerError, SyncLinkError, SyncBusyError } from './errors.js';
+export { StoreBlobs } from './blob-store.js';
+export type { SyncBlobs, BlobWant } from './store.js';

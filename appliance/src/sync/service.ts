@@ -5,8 +5,8 @@
  */
 import type { Clock } from '../clock/index.js';
 import type { FrameLink } from './link.js';
-import type { SyncStore } from './store.js';
-import { SyncSession, type SessionResult } from './session.js';
+import type { SyncBlobs, SyncStore } from './store.js';
+import { SyncSession, type SessionOptions, type SessionResult } from './session.js';
 import { SyncBusyError, SyncError } from './errors.js';
 
 export interface SyncTransport {
@@ -30,6 +30,10 @@ export interface SyncServiceOptions {
   /** What to offer each peer (entitlements). */
   readonly offer: (peer: string | undefined) => readonly string[];
   readonly transport?: SyncTransport;
+  /** Blobs to ask for and hand out; none: sessions move operations only. */
+  readonly blobs?: SyncBlobs;
+  /** What the link to this peer allows now (its budget), asked when each session starts. */
+  readonly policy?: (peer: string) => Pick<SessionOptions, 'accepts' | 'mayRun' | 'blobsAllowed'>;
   /** Told after every session, good or bad (e.g. to remember the peer's vectors). */
   readonly onSession?: (peer: string, result: SessionResult | null, error: SyncError | null) => void;
 }
@@ -75,7 +79,14 @@ export class SyncService {
       link.abort();
       throw new SyncBusyError(peer);
     }
-    const session = new SyncSession({ store: this.opts.store, link, peer, offer: this.opts.offer });
+    const session = new SyncSession({
+      store: this.opts.store,
+      link,
+      peer,
+      offer: this.opts.offer,
+      ...(this.opts.blobs ? { blobs: this.opts.blobs } : {}),
+      ...this.opts.policy?.(peer),
+    });
     this.running.set(peer, session);
     this.links.add(link);
     const before = this.peers.get(peer);

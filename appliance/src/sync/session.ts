@@ -4,8 +4,12 @@
  *   hello     each side sends its version vectors, reads the peer's
  *   exchange  each side sends, in batches, what the peer lacks (messages first, then
  *             records, then documents); each batch is applied all-or-nothing and
- *             acknowledged; at most `window` batches are in flight
- *   done      both sides said DONE and every batch was acknowledged
+ *             acknowledged; at most `window` batches are in flight. Once a side has all
+ *             the peer's operations (the peer said DONE), it asks for the blobs their
+ *             records point at that it lacks (WANT, from where a cut transfer stopped),
+ *             and the peer answers with chunks and END; an empty WANT ends its asking
+ *   done      both sides said DONE, every batch was acknowledged, both stopped asking for
+ *             blobs and every request was answered
  *   failed    a protocol error, a refused batch or a cut link; what was acknowledged stays
  *
  * A cut session needs no clean-up: the next one starts from the vectors, which already
@@ -13,8 +17,8 @@
  */
 import { OP_KINDS, type OpKind, type Operation, type VersionVector } from '../ops/index.js';
 import type { FrameLink } from './link.js';
-import type { SyncStore } from './store.js';
-import { decodeFrame, encodeFrame, FrameType, PROTOCOL_VERSION, type Frame } from './wire/frames.js';
+import type { SyncBlobs, SyncStore } from './store.js';
+import { decodeFrame, encodeFrame, FrameType, MAX_WANT, PROTOCOL_VERSION, type BlobRequest, type Frame } from './wire/frames.js';
 import { SyncError, SyncLinkError, SyncPeerError, SyncProtocolError, SyncRefusedError } from './errors.js';
 
 export type SessionStage = 'hello' | 'exchange' | 'done' | 'failed';
@@ -36,6 +40,12 @@ export interface SessionOptions {
   readonly accepts?: () => readonly OpKind[];
   /** Whether this replica may send operations of a kind now (its link budget); default yes. */
   readonly mayRun?: (kind: OpKind) => boolean;
+  /** The blob side of the store; without it this replica neither asks for nor gives blobs. */
+  readonly blobs?: SyncBlobs;
+  /** Whether blobs may cross the link now (its budget), checked before each request and chunk. */
+  readonly blobsAllowed?: () => boolean;
+  /** Bytes of a blob per CHUNK frame. */
+  readonly chunkBytes?: number;
   /** Raw bytes of operations per batch, before compression. */
   readonly maxBatchBytes?: number;
   /** Batches sent and not yet acknowledged. */
@@ -51,11 +61,34 @@ export interface SessionResult {
   readonly receivedOps: number;
   readonly batchesSent: number;
   readonly batchesReceived: number;
+  readonly blobsSent: number;
+  readonly blobsReceived: number;
+  readonly blobBytesSent: number;
+  readonly blobBytesReceived: number;
 }
 
 /** Order in which streams go: the small and urgent first. */
 export const KIND_PRIORITY: readonly OpKind[] = ['message.post', 'record.put', 'doc.update'];
 const PAGE = 256;
+/** How long a finished session waits for the peer to close its side. */
+const DRAIN_MS = 10_000;
+/** How long a session that refused something waits for the peer to read why. */
+const ERROR_GRACE_MS = 2_000;
+
+/** Read and drop frames until the peer closes or cuts, or `ms` passed. */
+async function settle(frames: AsyncIterator<Uint8Array>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => (timer = setTimeout(r, ms).unref()));
+  const drained = (async () => {
+    try {
+      while (!(await frames.next()).done);
+    } catch {
+      // cut: fine
+    }
+  })();
+  await Promise.race([drained, late]);
+  clearTimeout(timer);
+}
 
 export class SyncSession {
   stage: SessionStage = 'hello';
@@ -70,20 +103,38 @@ export class SyncSession {
   private ackWaiter: (() => void) | undefined;
   private iSaidDone = false;
   private peerSaidDone = false;
+  // Blobs: what we asked for and wait on, what the peer asked for and we serve.
+  private readonly chunkBytes: number;
+  private shared: string[] = [];
+  private asking: Promise<void> | undefined;
+  private askedNow = new Set<string>();
+  private readonly reservedHere = new Set<string>();
+  private readonly receivedHere = new Set<string>();
+  private endWaiter: (() => void) | undefined;
+  private myWantsOver = false;
+  private peerWantsOver = false;
+  private serving: Promise<void> = Promise.resolve();
+  private servingCount = 0;
+  private taskError: unknown;
+  private blobsSent = 0;
+  private blobBytesSent = 0;
+  private blobBytesReceived = 0;
 
   constructor(private readonly opts: SessionOptions) {
     this.maxBatchBytes = opts.maxBatchBytes ?? 64 * 1024;
     this.window = opts.window ?? 4;
+    this.chunkBytes = opts.chunkBytes ?? 64 * 1024;
   }
 
   async run(): Promise<SessionResult> {
     const { link, store } = this.opts;
+    let frames: AsyncIterator<Uint8Array> | undefined;
     try {
       const offered = this.opts.offer ? this.opts.offer(this.opts.peer) : store.spaces();
       const mine = Object.fromEntries(offered.map((s) => [s, store.vector(s)]));
       const want = [...(this.opts.accepts ? this.opts.accepts() : OP_KINDS)];
       await this.send({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: store.siteId, spaces: mine, want });
-      const frames = link.frames()[Symbol.asyncIterator]();
+      frames = link.frames()[Symbol.asyncIterator]();
       const hello = await this.next(frames);
       if (!hello || hello.type !== FrameType.Hello) throw new SyncProtocolError('unexpected_frame', 'the session must open with HELLO');
       if (hello.version !== PROTOCOL_VERSION) throw new SyncProtocolError('version_mismatch', `peer speaks version ${hello.version}, we speak ${PROTOCOL_VERSION}`);
@@ -94,6 +145,7 @@ export class SyncSession {
       this.peer = hello.site;
       // Both sides computed their offer for each other; both get the same intersection.
       const shared = new Set(Object.keys(hello.spaces).filter((s) => s in mine));
+      this.shared = [...shared];
       this.stage = 'exchange';
 
       let senderError: unknown;
@@ -105,41 +157,73 @@ export class SyncSession {
         await this.receive(frames, shared);
       } catch (e) {
         this.stopSender();
-        await sender;
-        throw senderError ?? e;
+        await Promise.all([sender, this.asking, this.serving]);
+        throw senderError ?? this.taskError ?? e;
       }
-      await sender;
+      await Promise.all([sender, this.asking, this.serving]);
       if (senderError) throw senderError;
+      if (this.taskError) throw this.taskError;
       await link.close();
+      await this.drain(frames);
       this.stage = 'done';
-      return { peer: hello.site, offered, shared: [...shared], sentOps: this.sentOps, receivedOps: this.receivedOps, batchesSent: this.nextBatch - 1, batchesReceived: this.expectBatch - 1 };
+      return {
+        peer: hello.site,
+        offered,
+        shared: [...shared],
+        sentOps: this.sentOps,
+        receivedOps: this.receivedOps,
+        batchesSent: this.nextBatch - 1,
+        batchesReceived: this.expectBatch - 1,
+        blobsSent: this.blobsSent,
+        blobsReceived: this.receivedHere.size,
+        blobBytesSent: this.blobBytesSent,
+        blobBytesReceived: this.blobBytesReceived,
+      };
     } catch (e) {
       this.stage = 'failed';
       if (e instanceof SyncProtocolError || e instanceof SyncRefusedError) {
+        // Say why, and give the peer a moment to read it before the link is cut (a cut
+        // drops what is unread).
+        this.stopSender();
         await this.send({ type: FrameType.Error, code: e.code, message: e.message }).catch(() => {});
+        await link.close().catch(() => {});
+        if (frames) await settle(frames, ERROR_GRACE_MS);
       }
       link.abort();
       this.stopSender();
       throw e instanceof SyncError ? e : new SyncLinkError(e instanceof Error ? e.message : String(e));
+    } finally {
+      this.opts.blobs?.release(this.reservedHere);
     }
   }
 
   /** Wake a sender waiting for acknowledgements so it sees the session has failed. */
   private stopSender(): void {
     this.stage = 'failed';
-    const w = this.ackWaiter;
+    for (const w of [this.ackWaiter, this.endWaiter]) w?.();
     this.ackWaiter = undefined;
-    w?.();
+    this.endWaiter = undefined;
   }
 
   private finished(): boolean {
-    return this.iSaidDone && this.peerSaidDone && this.unacked.length === 0;
+    return (
+      this.iSaidDone && this.peerSaidDone && this.unacked.length === 0 &&
+      this.myWantsOver && this.peerWantsOver && this.servingCount === 0
+    );
+  }
+
+  /** A task beside the receiving loop (asking for blobs, serving them): its failure cuts the session. */
+  private failTask(e: unknown): void {
+    this.taskError ??= e;
+    this.opts.link.abort(e instanceof Error ? e : new Error(String(e)));
   }
 
   private async receive(frames: AsyncIterator<Uint8Array>, shared: ReadonlySet<string>): Promise<void> {
     while (!this.finished()) {
       const frame = await this.next(frames);
       if (!frame) {
+        // The peer closes once it is finished; let our own last answers settle first.
+        await Promise.all([this.asking, this.serving]);
         if (this.finished()) return;
         throw new SyncLinkError('the peer closed the session before it was finished');
       }
@@ -165,13 +249,99 @@ export class SyncSession {
         case FrameType.Done:
           if (this.peerSaidDone) throw new SyncProtocolError('unexpected_frame', 'DONE sent twice');
           this.peerSaidDone = true;
+          // We hold every operation the peer had for us: now the blobs they point at.
+          this.asking = this.askForBlobs().catch((e: unknown) => this.failTask(e));
           break;
+        case FrameType.Want:
+          if (this.peerWantsOver) throw new SyncProtocolError('unexpected_frame', 'WANT after the peer stopped asking');
+          if (frame.blobs.length === 0) this.peerWantsOver = true;
+          else this.serve(frame.blobs);
+          break;
+        case FrameType.Chunk: {
+          if (!this.askedNow.has(frame.sha256)) throw new SyncProtocolError('unexpected_frame', `a chunk of blob ${frame.sha256}, which was not asked for`);
+          const state = await this.opts.blobs!.receive(frame.sha256, frame.offset, frame.bytes);
+          this.blobBytesReceived += frame.bytes.length;
+          if (state === 'complete') {
+            this.askedNow.delete(frame.sha256);
+            this.receivedHere.add(frame.sha256);
+          }
+          break;
+        }
+        case FrameType.End: {
+          const w = this.endWaiter;
+          if (!w) throw new SyncProtocolError('unexpected_frame', 'END with no request outstanding');
+          this.endWaiter = undefined;
+          w();
+          break;
+        }
         case FrameType.Error:
           throw new SyncPeerError(frame.code, `the peer closed the session: ${frame.message}`);
         case FrameType.Hello:
           throw new SyncProtocolError('unexpected_frame', 'HELLO in the middle of a session');
       }
     }
+  }
+
+  /**
+   * Ask, a page at a time, for the blobs our records point at and we lack. A blob the
+   * peer did not send in answer (it lacks it, or its budget stopped it) is not asked for
+   * again in this session; a partial one is asked for from where it stopped next time.
+   */
+  private async askForBlobs(): Promise<void> {
+    const blobs = this.opts.blobs;
+    const skip = new Set<string>();
+    while (blobs && this.stage === 'exchange' && (this.opts.blobsAllowed?.() ?? true)) {
+      const page = blobs.wanted(this.shared, MAX_WANT, skip);
+      if (!page.length) break;
+      for (const w of page) this.reservedHere.add(w.sha256);
+      const wants: BlobRequest[] = [];
+      for (const w of page) {
+        // An empty blob needs no bytes from anyone: its hash says what it is.
+        if (w.size === 0) {
+          await blobs.receive(w.sha256, 0, new Uint8Array(0));
+          this.receivedHere.add(w.sha256);
+        } else {
+          wants.push({ sha256: w.sha256, offset: w.offset });
+        }
+      }
+      if (!wants.length) continue;
+      this.askedNow = new Set(wants.map((w) => w.sha256));
+      const answered = new Promise<void>((r) => (this.endWaiter = r));
+      await this.send({ type: FrameType.Want, blobs: wants });
+      await answered;
+      for (const sha of this.askedNow) skip.add(sha);
+      blobs.release(this.askedNow);
+      this.askedNow = new Set();
+    }
+    if (this.stage !== 'exchange') return;
+    this.myWantsOver = true;
+    await this.send({ type: FrameType.Want, blobs: [] });
+  }
+
+  /** Answer a WANT (after any earlier one) with chunks of what we hold, then END. */
+  private serve(requests: readonly BlobRequest[]): void {
+    this.servingCount++;
+    this.serving = this.serving
+      .then(async () => {
+        const blobs = this.opts.blobs;
+        outer: for (const { sha256, offset } of blobs ? requests : []) {
+          const size = blobs!.servable(sha256, this.shared);
+          if (size === undefined || offset >= size) continue;
+          for (let at = offset; at < size; at += this.chunkBytes) {
+            if (this.stage !== 'exchange') return;
+            if (!(this.opts.blobsAllowed?.() ?? true)) break outer;
+            const bytes = await blobs!.read(sha256, at, Math.min(this.chunkBytes, size - at));
+            if (bytes.length === 0) break;
+            await this.send({ type: FrameType.Chunk, sha256, offset: at, bytes });
+            this.blobBytesSent += bytes.length;
+          }
+          this.blobsSent++;
+        }
+        if (this.stage !== 'exchange') return;
+        this.servingCount--;
+        await this.send({ type: FrameType.End });
+      })
+      .catch((e: unknown) => this.failTask(e));
   }
 
   /** Send, stream by stream, every operation the peer's vectors say it lacks. */
@@ -228,6 +398,24 @@ export class SyncSession {
     await flush();
     this.iSaidDone = true;
     await this.send({ type: FrameType.Done });
+  }
+
+  /**
+   * Wait for the peer to close its side too, so that when a session returns its last
+   * bytes are on the wire both ways (a caller may hang up at once). Nothing may come.
+   */
+  private async drain(frames: AsyncIterator<Uint8Array>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), DRAIN_MS).unref()));
+    try {
+      const r = await Promise.race([frames.next(), late]);
+      if (r !== 'late' && !r.done) throw new SyncProtocolError('unexpected_frame', 'a frame after the session finished');
+    } catch (e) {
+      if (e instanceof SyncProtocolError) throw e;
+      // The peer cut rather than closed: everything was acknowledged, the session is done.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async next(frames: AsyncIterator<Uint8Array>): Promise<Frame | undefined> {

@@ -30,6 +30,11 @@ export class OpLogSyncStore implements SyncStore {
       spaces: () => string[];
       /** Whether the operation's author may write its space; refused batches apply nothing. */
       mayWrite?: (op: Operation) => boolean;
+      /**
+       * Spaces this replica only carries for others, and the bytes it may still take of
+       * them: a batch that would pass the carrying quota is refused whole.
+       */
+      carry?: { carried(space: string): boolean; roomBytes(): number };
     },
   ) {}
 
@@ -54,6 +59,13 @@ export class OpLogSyncStore implements SyncStore {
       this.deps.db,
       'SELECT max(seq) AS seq FROM ops WHERE space = ? AND author = ? AND kind = ?',
     );
+    const carry = this.deps.carry;
+    if (carry) {
+      const carried = ops.reduce((n, op) => (carry.carried(op.space) ? n + op.body.length + op.sig.length : n), 0);
+      if (carried > 0 && carried > carry.roomBytes()) {
+        throw new SyncRefusedError('carry_quota', `carrying ${carried} more bytes for other sites would pass this box's carrying quota`);
+      }
+    }
     return this.deps.db.transaction(() => {
       let fresh = 0;
       for (const op of ops) {
@@ -76,4 +88,34 @@ export class OpLogSyncStore implements SyncStore {
       return fresh;
     })();
   }
+}
+
+/** A blob this replica lacks, and how many of its bytes it already holds (a resumed transfer). */
+export interface BlobWant {
+  readonly sha256: string;
+  readonly size: number;
+  readonly offset: number;
+}
+
+/**
+ * What a sync session needs to move blobs (files' contents). A blob travels only when a
+ * live record of a space shared in the session points at it, in both directions.
+ */
+export interface SyncBlobs {
+  /**
+   * Up to `limit` blobs referenced in `spaces` that this replica lacks, not `skip`ped and
+   * not being received by another session; they are reserved for the caller until
+   * `release`.
+   */
+  wanted(spaces: readonly string[], limit: number, skip: ReadonlySet<string>): BlobWant[];
+  release(sha256s: Iterable<string>): void;
+  /** The size of a blob this replica holds and may hand out for `spaces`, or undefined. */
+  servable(sha256: string, spaces: readonly string[]): number | undefined;
+  read(sha256: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Take the next chunk of a reserved blob. 'complete' once every byte arrived and the
+   * SHA-256 matched (the blob is then stored); throws SyncRefusedError or
+   * SyncProtocolError, keeping nothing of a blob whose content does not match.
+   */
+  receive(sha256: string, offset: number, bytes: Uint8Array): Promise<'partial' | 'complete'>;
 }

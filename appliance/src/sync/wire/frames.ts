@@ -9,6 +9,10 @@
  *   ACK    [3, n]                        batch n is durably applied
  *   DONE   [4]                           the sender has nothing more to send
  *   ERROR  [5, code, message]            the sender closes the session
+ *   WANT   [6, [[sha256, offset], …]]    blobs the sender lacks, from `offset` on (a resumed
+ *                                        transfer); an empty list: it wants nothing more
+ *   CHUNK  [7, sha256, offset, bytes]    part of a wanted blob (sha256 as 32 raw bytes)
+ *   END    [8]                           the answer to the last WANT is complete
  */
 import { Encoder } from 'cbor-x';
 import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
@@ -18,20 +22,31 @@ import { SyncProtocolError } from '../errors.js';
 export const PROTOCOL = '/solidaire/sync/1';
 export const PROTOCOL_VERSION = 1;
 
-export const FrameType = { Hello: 1, Batch: 2, Ack: 3, Done: 4, Error: 5 } as const;
+export const FrameType = { Hello: 1, Batch: 2, Ack: 3, Done: 4, Error: 5, Want: 6, Chunk: 7, End: 8 } as const;
+
+export interface BlobRequest {
+  readonly sha256: string;
+  readonly offset: number;
+}
 
 export type Frame =
   | { type: typeof FrameType.Hello; version: number; site: string; spaces: Record<string, VersionVector>; want: OpKind[] }
   | { type: typeof FrameType.Batch; n: number; ops: Operation[] }
   | { type: typeof FrameType.Ack; n: number }
   | { type: typeof FrameType.Done }
-  | { type: typeof FrameType.Error; code: string; message: string };
+  | { type: typeof FrameType.Error; code: string; message: string }
+  | { type: typeof FrameType.Want; blobs: BlobRequest[] }
+  | { type: typeof FrameType.Chunk; sha256: string; offset: number; bytes: Uint8Array }
+  | { type: typeof FrameType.End };
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
 
 /** Largest decoded batch we accept: a peer cannot make us inflate more than this. */
 export const MAX_BATCH_DECODED = 8 * 1024 * 1024;
 const COMPRESS_ABOVE = 512;
+/** Most blobs one WANT may ask for, and the largest chunk of a blob a CHUNK may carry. */
+export const MAX_WANT = 256;
+export const MAX_CHUNK = 256 * 1024;
 
 export function encodeFrame(f: Frame): Uint8Array {
   switch (f.type) {
@@ -49,6 +64,12 @@ export function encodeFrame(f: Frame): Uint8Array {
       return cbor.encode([f.type]);
     case FrameType.Error:
       return cbor.encode([f.type, f.code, f.message]);
+    case FrameType.Want:
+      return cbor.encode([f.type, f.blobs.map((b) => [Buffer.from(b.sha256, 'hex'), b.offset])]);
+    case FrameType.Chunk:
+      return cbor.encode([f.type, Buffer.from(f.sha256, 'hex'), f.offset, f.bytes]);
+    case FrameType.End:
+      return cbor.encode([f.type]);
   }
 }
 
@@ -84,6 +105,27 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       if (typeof code !== 'string' || typeof message !== 'string') bad('ERROR');
       return { type: FrameType.Error, code: (code as string).slice(0, 64), message: (message as string).slice(0, 500) };
     }
+    case FrameType.Want: {
+      const [list] = rest;
+      if (!Array.isArray(list) || list.length > MAX_WANT) bad('WANT');
+      return {
+        type: FrameType.Want,
+        blobs: (list as unknown[]).map((item) => {
+          if (!Array.isArray(item) || item.length !== 2) bad('WANT');
+          const [sha, offset] = item as unknown[];
+          if (!isSha(sha) || !Number.isSafeInteger(offset) || (offset as number) < 0) bad('WANT');
+          return { sha256: Buffer.from(sha).toString('hex'), offset: offset as number };
+        }),
+      };
+    }
+    case FrameType.Chunk: {
+      const [sha, offset, bytes] = rest;
+      if (!isSha(sha) || !Number.isSafeInteger(offset) || (offset as number) < 0) bad('CHUNK');
+      if (!(bytes instanceof Uint8Array) || bytes.length === 0 || bytes.length > MAX_CHUNK) bad('CHUNK');
+      return { type: FrameType.Chunk, sha256: Buffer.from(sha).toString('hex'), offset: offset as number, bytes: new Uint8Array(bytes) };
+    }
+    case FrameType.End:
+      return { type: FrameType.End };
     default:
       throw new SyncProtocolError('unknown_frame', `unknown frame type ${JSON.stringify(type)}`);
   }
@@ -138,6 +180,10 @@ function vectors(raw: unknown): Record<string, VersionVector> {
     out[space] = v;
   }
   return out;
+}
+
+function isSha(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array && v.length === 32;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
