@@ -3,8 +3,12 @@
  * type. Framing (length prefixes) belongs to the transport; this module only turns frames
  * into bytes and back, and refuses anything malformed with a SyncProtocolError.
  *
- *   HELLO  [1, version, siteId, { space: { author: { kind: seq } } }, [kinds wanted]]
- *          (the kinds the sender is willing to receive now: its link budget decides)
+ *   HELLO  [1, version, site, [author, …], { space: [a, k, seq, a, k, seq, …] }, wanted]
+ *          site and authors are Ed25519 public keys (32 bytes; a site id that is not one
+ *          goes as text); a is an index in the authors, k a kind's index in OP_KINDS, seq
+ *          the highest sequence held of that stream; `wanted` a bit per kind: the kinds
+ *          the sender is willing to receive now (its link budget decides). Compact,
+ *          because a HELLO crosses the metered link at every session, even an idle one.
  *   BATCH  [2, n, encoding, bytes]       bytes: CBOR array of ops, brotli-compressed if encoding = 1
  *   ACK    [3, n]                        batch n is durably applied
  *   DONE   [4]                           the sender has nothing more to send
@@ -18,6 +22,7 @@ import { Encoder } from 'cbor-x';
 import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
 import { OP_KINDS, type OpKind, type Operation, type VersionVector } from '../../ops/index.js';
 import { SyncProtocolError } from '../errors.js';
+import { peerIdOf, publicKeyOf } from '../../identity/index.js';
 
 export const PROTOCOL = '/solidaire/sync/1';
 export const PROTOCOL_VERSION = 1;
@@ -50,8 +55,21 @@ export const MAX_CHUNK = 256 * 1024;
 
 export function encodeFrame(f: Frame): Uint8Array {
   switch (f.type) {
-    case FrameType.Hello:
-      return cbor.encode([f.type, f.version, f.site, f.spaces, f.want]);
+    case FrameType.Hello: {
+      const authors: string[] = [];
+      const index = new Map<string, number>();
+      const spaces: Record<string, number[]> = {};
+      for (const [space, vector] of Object.entries(f.spaces)) {
+        const flat: number[] = (spaces[space] = []);
+        for (const [author, streams] of Object.entries(vector)) {
+          let a = index.get(author);
+          if (a === undefined) index.set(author, (a = authors.push(author) - 1));
+          for (const [kind, seq] of Object.entries(streams)) flat.push(a, OP_KINDS.indexOf(kind as OpKind), seq as number);
+        }
+      }
+      const wanted = f.want.reduce((m, k) => m | (1 << OP_KINDS.indexOf(k)), 0);
+      return cbor.encode([f.type, f.version, siteToWire(f.site), authors.map(siteToWire), spaces, wanted]);
+    }
     case FrameType.Batch: {
       const raw = cbor.encode(f.ops.map((o) => [o.space, o.author, o.seq, o.hlc, o.kind, o.body, o.sig]));
       if (raw.length <= COMPRESS_ABOVE) return cbor.encode([f.type, f.n, 0, raw]);
@@ -84,10 +102,10 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   const [type, ...rest] = raw as unknown[];
   switch (type) {
     case FrameType.Hello: {
-      const [version, site, spaces, want] = rest;
-      if (!Number.isInteger(version) || typeof site !== 'string' || site.length > 100) bad('HELLO');
-      if (!Array.isArray(want) || want.some((k) => typeof k !== 'string' || !KINDS.has(k))) bad('HELLO');
-      return { type: FrameType.Hello, version: version as number, site: site as string, spaces: vectors(spaces), want: want as OpKind[] };
+      const [version, site, authors, spaces, wanted] = rest;
+      if (!Number.isInteger(version) || !Array.isArray(authors) || !Number.isInteger(wanted) || (wanted as number) < 0) bad('HELLO');
+      const want = OP_KINDS.filter((_, i) => ((wanted as number) & (1 << i)) !== 0);
+      return { type: FrameType.Hello, version: version as number, site: siteFromWire(site), spaces: vectors(spaces, (authors as unknown[]).map(siteFromWire)), want };
     }
     case FrameType.Batch: {
       const [n, encoding, payload] = rest;
@@ -162,24 +180,34 @@ function ops(bytes: Uint8Array): Operation[] {
   });
 }
 
-function vectors(raw: unknown): Record<string, VersionVector> {
+function vectors(raw: unknown, authors: readonly string[]): Record<string, VersionVector> {
   if (!isObject(raw)) bad('HELLO');
   const out: Record<string, VersionVector> = {};
-  for (const [space, vector] of Object.entries(raw)) {
-    if (!isObject(vector)) bad('HELLO');
+  for (const [space, flat] of Object.entries(raw)) {
+    if (space === '__proto__' || !Array.isArray(flat) || flat.length % 3 !== 0) bad('HELLO');
     const v: Record<string, Partial<Record<OpKind, number>>> = {};
-    for (const [author, streams] of Object.entries(vector)) {
-      if (!isObject(streams)) bad('HELLO');
-      const s: Partial<Record<OpKind, number>> = {};
-      for (const [kind, seq] of Object.entries(streams)) {
-        if (!KINDS.has(kind) || !Number.isSafeInteger(seq) || (seq as number) < 0) bad('HELLO');
-        s[kind as OpKind] = seq as number;
-      }
-      v[author] = s;
+    for (let i = 0; i < flat.length; i += 3) {
+      const [a, k, seq] = flat.slice(i, i + 3) as unknown[];
+      const author = Number.isInteger(a) ? authors[a as number] : undefined;
+      const kind = Number.isInteger(k) ? OP_KINDS[k as number] : undefined;
+      if (author === undefined || kind === undefined || !Number.isSafeInteger(seq) || (seq as number) < 0) bad('HELLO');
+      (v[author] ??= {})[kind] = seq as number;
     }
     out[space] = v;
   }
   return out;
+}
+
+/** A site id on the wire: its 32-byte public key, or the id as text if it is not an Ed25519 one. */
+function siteToWire(site: string): Uint8Array | string {
+  const key = publicKeyOf(site);
+  return key ? Buffer.from(key) : site;
+}
+
+function siteFromWire(v: unknown): string {
+  if (v instanceof Uint8Array && v.length === 32) return peerIdOf(v);
+  if (typeof v === 'string' && v.length > 0 && v.length <= 100 && v !== '__proto__') return v;
+  bad('HELLO');
 }
 
 function isSha(v: unknown): v is Uint8Array {
