@@ -25,6 +25,7 @@ import { Entitlements, FEDERATION_SPACE } from '../federation/index.js';
 import { CLASS_OF_KIND, LinkPolicy, type TrafficClass } from '../budget/index.js';
 import { OpLogSyncStore, StoreBlobs, SyncService, type PeerStatus, type SessionResult } from '../sync/index.js';
 import type { P2PNode } from '../p2p/index.js';
+import { PeerVectors } from '../bundle/index.js';
 
 export interface NetworkOptions {
   readonly db: Db;
@@ -75,6 +76,7 @@ export class Network {
   readonly policy: LinkPolicy;
   readonly sync: SyncService;
   private readonly store: OpLogSyncStore;
+  private readonly peerVectors: PeerVectors;
   private readonly blobs: StoreBlobs | undefined;
   private readonly configured: ReadonlyArray<{ address: string; peer: string | undefined; link: string }>;
   private readonly recorded = new Map<string, { bytesIn: number; bytesOut: number }>();
@@ -88,6 +90,7 @@ export class Network {
   constructor(private readonly opts: NetworkOptions) {
     this.entitlements = new Entitlements(opts.db);
     this.policy = new LinkPolicy({ db: opts.db, clock: opts.clock });
+    this.peerVectors = new PeerVectors({ db: opts.db, clock: opts.clock });
     this.configured = (opts.peers ?? []).map((p) => {
       const { address, link } = typeof p === 'string' ? { address: p, link: undefined } : p;
       return { address, peer: /\/p2p\/([^/]+)$/.exec(address)?.[1], link: link ?? DEFAULT_LINK };
@@ -115,7 +118,11 @@ export class Network {
           blobsAllowed: () => allows('blobs'),
         };
       },
-      onSession: (peer) => this.recordBytes(true, peer),
+      onSession: (peer, result) => {
+        this.recordBytes(true, peer);
+        // What the peer holds: a bundle exported for it later starts from there.
+        if (result) this.peerVectors.replace(peer, result.peerVectors);
+      },
       offer: (peer) => this.entitlements.offerTo(self, peer, this.held()),
       transport: { dial: async (target, signal) => {
         if (!this.node) throw new Error('this box has no network node');

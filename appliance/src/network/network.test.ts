@@ -59,6 +59,11 @@ describe('network', () => {
     expect(status.federationId).toBe(authority.federationId);
     expect(status.peers[0]).toMatchObject({ peer: grigny.key.siteId, name: 'Grigny', running: false, lastError: null, sentOps: 1, receivedOps: 1 });
     expect(status.peers[0]!.bytesOut).toBeGreaterThan(0);
+
+    // Each now knows what the other holds: a USB bundle for it would carry nothing.
+    const { PeerVectors } = await import('../bundle/index.js');
+    const known = new PeerVectors({ db: youri.db, clock: new FakeClock() }).get(grigny.key.siteId);
+    expect(known?.gg).toEqual(grigny.log.versionVector('gg'));
   });
 
   it('a box outside the federation receives nothing but the grants', async () => {

@@ -65,6 +65,11 @@ export interface SessionResult {
   readonly blobsReceived: number;
   readonly blobBytesSent: number;
   readonly blobBytesReceived: number;
+  /**
+   * What the peer holds of the shared spaces, as far as this session shows: its HELLO
+   * vectors, raised by every operation we sent it (all acknowledged).
+   */
+  readonly peerVectors: Record<string, VersionVector>;
 }
 
 /** Order in which streams go: the small and urgent first. */
@@ -119,6 +124,7 @@ export class SyncSession {
   private blobsSent = 0;
   private blobBytesSent = 0;
   private blobBytesReceived = 0;
+  private readonly sentUpTo: Record<string, Record<string, Partial<Record<OpKind, number>>>> = {};
 
   constructor(private readonly opts: SessionOptions) {
     this.maxBatchBytes = opts.maxBatchBytes ?? 64 * 1024;
@@ -178,6 +184,7 @@ export class SyncSession {
         blobsReceived: this.receivedHere.size,
         blobBytesSent: this.blobBytesSent,
         blobBytesReceived: this.blobBytesReceived,
+        peerVectors: this.peerVectors(hello.spaces, shared),
       };
     } catch (e) {
       this.stage = 'failed';
@@ -387,6 +394,7 @@ export class SyncSession {
             if (!page.length) break;
             for (const op of page) {
               batch.push(op);
+              ((this.sentUpTo[space] ??= {})[author] ??= {})[kind] = op.seq;
               size += op.body.length + op.sig.length + op.space.length + op.author.length + op.hlc.length + 16;
               if (size >= this.maxBatchBytes) await flush();
             }
@@ -398,6 +406,20 @@ export class SyncSession {
     await flush();
     this.iSaidDone = true;
     await this.send({ type: FrameType.Done });
+  }
+
+  private peerVectors(theirs: Readonly<Record<string, VersionVector>>, shared: ReadonlySet<string>): Record<string, VersionVector> {
+    const out: Record<string, VersionVector> = {};
+    for (const space of shared) {
+      const v: Record<string, Partial<Record<OpKind, number>>> = {};
+      for (const [author, streams] of Object.entries(theirs[space] ?? {})) v[author] = { ...streams };
+      for (const [author, streams] of Object.entries(this.sentUpTo[space] ?? {})) {
+        const mine = (v[author] ??= {});
+        for (const [kind, seq] of Object.entries(streams) as Array<[OpKind, number]>) mine[kind] = Math.max(mine[kind] ?? 0, seq);
+      }
+      out[space] = v;
+    }
+    return out;
   }
 
   /**
