@@ -17,6 +17,7 @@ import { SiteInfo } from './setup/index.js';
 import { createApp, ResponseCache, type Services } from './http/index.js';
 import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
 import { Network, type NetworkOptions } from './network/index.js';
+import { CONTENT_CACHE_BYTES, evictContent } from './content/index.js';
 import { hostsWithGrants } from './federation/index.js';
 
 export interface ApplianceOptions {
@@ -28,6 +29,8 @@ export interface ApplianceOptions {
   readonly random?: Random;
   readonly secureCookies?: boolean;
   readonly logError?: (err: unknown) => void;
+  /** Bytes of unpinned content packs kept as a cache (default CONTENT_CACHE_BYTES). */
+  readonly contentCacheBytes?: number;
   /** libp2p listen addresses for sync; none: the box syncs by USB bundles only. */
   readonly p2pListen?: readonly string[];
   /** Find neighbours on the LAN by mDNS (true, or a service tag to keep tests apart). */
@@ -56,7 +59,7 @@ export class Appliance {
     const spaces = new Spaces({ db, clock });
     const sessions = new Sessions({ db, clock, random });
     const hosts = hostsWithGrants((s) => spaces.hosts(s));
-    const log = new OpLog({ db, key: site.key, clock, hosts, observers: recordObservers(db) });
+    const log = new OpLog({ db, key: site.key, clock, hosts, observers: recordObservers(db, () => site.id) });
     const blobs = new BlobStore({ dir: join(opts.dataDir, 'blobs'), db, clock, random });
     const network = new Network({
       db,
@@ -65,6 +68,8 @@ export class Appliance {
       key: site.key,
       spaces,
       blobs,
+      // Blobs arrived: the cache of unpinned content may have to shrink.
+      afterSession: () => void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES),
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),

@@ -19,6 +19,8 @@ import { adminRoutes } from './admin/index.js';
 // room imports: admin
 // room imports: commons
 import { ARTICLES, articleIndexer, commonsRoutes } from './commons/index.js';
+// room imports: content
+import { contentRoutes, CONTENT_STREAMED_BODIES, packPinObservers } from './content/index.js';
 // room imports: bundle
 // room imports: sync
 import { syncRoutes } from './network/index.js';
@@ -39,6 +41,8 @@ export function roomRouters(): RoomRouter[] {
     // routers: admin
     // routers: commons
     commonsRoutes(),
+    // routers: content
+    contentRoutes(),
     // routers: bundle
     // routers: sync
     syncRoutes(),
@@ -50,15 +54,19 @@ export function roomRouters(): RoomRouter[] {
 export const streamedBodies: RegExp[] = [
   // streamed: files
   ...FILES_STREAMED_BODIES,
+  // streamed: content
+  ...CONTENT_STREAMED_BODIES,
   // streamed: bundle
   ...BUNDLE_STREAMED_BODIES,
 ];
 
-export function recordObservers(_db: Db): Map<string, RecordObserver[]> {
+export function recordObservers(_db: Db, siteId: () => string): Map<string, RecordObserver[]> {
   const observers = new Map<string, RecordObserver[]>();
   const add = (coll: string, o: RecordObserver) => observers.set(coll, [...(observers.get(coll) ?? []), o]);
   void add;
   // observers: commons
   add(ARTICLES, articleIndexer(_db));
+  // observers: content
+  for (const [coll, o] of packPinObservers(_db, siteId)) add(coll, o);
   return observers;
 }

@@ -95,7 +95,7 @@ export class Files {
   async upload(
     space: string,
     quotaBytes: number,
-    meta: { name: string; folder: string; type: string; by: Actor },
+    meta: { name: string; folder: string; type: string; by: Actor; pack?: string },
     source: Readable | AsyncIterable<Uint8Array>,
   ): Promise<StoredFile> {
     this.uploading++;
@@ -118,7 +118,11 @@ export class Files {
         this.deps.log.commit(space, 'record.put', {
           coll: FILES,
           id,
-          fields: { name: meta.name, folder: meta.folder, sha256, size, type: meta.type, createdBy: meta.by.id, createdByName: meta.by.name },
+          fields: {
+            name: meta.name, folder: meta.folder, sha256, size, type: meta.type, createdBy: meta.by.id, createdByName: meta.by.name,
+            // A content pack's file: its bytes go only to the sites the pack is pinned to.
+            ...(meta.pack !== undefined ? { pack: meta.pack, bulk: true } : {}),
+          },
           by: meta.by,
         });
       })();

@@ -18,7 +18,8 @@ export const FILES_STREAMED_BODIES: RegExp[] = [/^\/api\/v1\/spaces\/[^/]+\/file
 
 // One Files per appliance: it counts the uploads in flight (see files.ts).
 const perBox = new WeakMap<Services, Files>();
-function filesOf(c: ApiContext): Files {
+/** The box's one Files service (for rooms that store files too: content packs). */
+export function filesOf(c: ApiContext): Files {
   const s = c.get('services');
   let files = perBox.get(s);
   if (!files) perBox.set(s, (files = new Files({ db: s.db, log: s.log, blobs: s.blobs, random: s.random })));

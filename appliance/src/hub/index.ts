@@ -56,6 +56,7 @@ export class Hub {
       blobs: this.blobs,
       listen: opts.listen,
       carryQuotaBytes: opts.carryQuotaBytes ?? Number.MAX_SAFE_INTEGER,
+      keepAllContent: true,
       ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),

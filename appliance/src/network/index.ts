@@ -43,12 +43,16 @@ export interface NetworkOptions {
   readonly peers?: ReadonlyArray<string | { readonly address: string; readonly link?: string }>;
   /** The box's blob store: files' contents move with sessions; none, operations only. */
   readonly blobs?: BlobStore;
+  /** Fetch the blobs of every content pack, pinned here or not (a hub keeps them for all). */
+  readonly keepAllContent?: boolean;
   /** Bytes of operations and blobs this box may hold for spaces it only carries. */
   readonly carryQuotaBytes?: number;
   /** How often known peers are synced with, and how often local changes are looked for. */
   readonly resyncMs?: number;
   readonly pollMs?: number;
   readonly onError?: (err: unknown) => void;
+  /** Told after every successful session (e.g. to evict cached content once blobs arrived). */
+  readonly afterSession?: (peer: string, result: SessionResult) => void;
 }
 
 export interface NetworkStatus {
@@ -103,7 +107,7 @@ export class Network {
       mayWrite: (op) => this.entitlements.mayWrite(op),
       carry,
     }));
-    this.blobs = opts.blobs ? new StoreBlobs({ db: opts.db, blobs: opts.blobs, carry }) : undefined;
+    this.blobs = opts.blobs ? new StoreBlobs({ db: opts.db, blobs: opts.blobs, carry, allBulk: opts.keepAllContent ?? false }) : undefined;
     const self = opts.key.siteId;
     this.sync = new SyncService({
       store,
@@ -115,13 +119,18 @@ export class Network {
         return {
           accepts: () => this.policy.allowedKinds(link),
           mayRun: (kind) => allows(CLASS_OF_KIND[kind]),
-          blobsAllowed: () => allows('blobs'),
+          blobsAllowed: (bulk) => allows(bulk ? 'bulk' : 'blobs'),
         };
       },
       onSession: (peer, result) => {
         this.recordBytes(true, peer);
         // What the peer holds: a bundle exported for it later starts from there.
         if (result) this.peerVectors.replace(peer, result.peerVectors);
+        try {
+          if (result) opts.afterSession?.(peer, result);
+        } catch (e) {
+          opts.onError?.(e);
+        }
       },
       offer: (peer) => this.entitlements.offerTo(self, peer, this.held()),
       transport: { dial: async (target, signal) => {

@@ -11,7 +11,8 @@ import { DocumentMerge } from './merge/documents.js';
 import { MessageMerge } from './merge/messages.js';
 import { RecordMerge, type RecordObserver } from './merge/records.js';
 import { BlobRefMerge } from './merge/blob-refs.js';
-import type { OpKind, Operation, PayloadOf } from './types.js';
+import { payloadSchemas, type OpKind, type Operation, type PayloadOf } from './types.js';
+import { InvalidOperationError } from './errors.js';
 
 export interface OpLogOptions {
   readonly db: Db;
@@ -86,6 +87,9 @@ export class OpLog {
    * the caller's if there is one (then the caller's commit is the durable point).
    */
   commit<K extends OpKind>(space: string, kind: K, payload: PayloadOf[K]): StoredOp {
+    // What other sites would refuse is refused here first: a change that cannot travel is a bug.
+    const checked = payloadSchemas[kind].safeParse(payload);
+    if (!checked.success) throw new InvalidOperationError(`a ${kind} change is malformed: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
     return this.db.transaction(() => {
       const seq = this.nextSeq.get(space, this.key.siteId, kind)!.seq;
       const op = signOperation(this.key, { space, seq, hlc: this.hlc.tick(), kind, body: encodePayload(kind, payload) });

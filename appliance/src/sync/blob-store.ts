@@ -25,19 +25,23 @@ export class StoreBlobs implements SyncBlobs {
       blobs: BlobStore;
       /** Spaces only carried for others, and the bytes the box may still take of them. */
       carry?: { carried(space: string): boolean; roomBytes(): number };
+      /** Fetch every pack's blobs, pinned here or not (the hub keeps them for everyone). */
+      allBulk?: boolean;
     },
   ) {}
 
   wanted(spaces: readonly string[], limit: number, skip: ReadonlySet<string>): BlobWant[] {
     if (limit <= 0 || spaces.length === 0) return [];
-    const rows = sql<[string, string, number], { sha256: string; size: number; spaces: string }>(
+    // Files people use first, then pinned packs; oldest first within each.
+    const rows = sql<[string, string, number, number], { sha256: string; size: number; spaces: string; bulk: number }>(
       this.deps.db,
-      `SELECT r.sha256, max(r.size) AS size, json_group_array(r.space) AS spaces FROM blob_refs r
+      `SELECT r.sha256, max(r.size) AS size, json_group_array(r.space) AS spaces, min(r.bulk) AS bulk FROM blob_refs r
        WHERE r.deleted = 0 AND r.sha256 != '' AND r.space IN (SELECT value FROM json_each(?))
          AND r.sha256 NOT IN (SELECT value FROM json_each(?))
+         AND (r.bulk = 0 OR ? = 1 OR EXISTS (SELECT 1 FROM bulk_pins p WHERE p.sha256 = r.sha256))
          AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = r.sha256)
-       GROUP BY r.sha256 ORDER BY min(r.ref_hlc), r.sha256 LIMIT ?`,
-    ).all(JSON.stringify(spaces), JSON.stringify([...skip, ...this.reserved.keys()]), limit);
+       GROUP BY r.sha256 ORDER BY min(r.bulk), min(r.ref_hlc), r.sha256 LIMIT ?`,
+    ).all(JSON.stringify(spaces), JSON.stringify([...skip, ...this.reserved.keys()]), this.deps.allBulk ? 1 : 0, limit);
     // A blob only carried for others (no hosted space points at it) must fit the quota.
     const carry = this.deps.carry;
     let room = carry ? carry.roomBytes() : Infinity;
@@ -47,7 +51,7 @@ export class StoreBlobs implements SyncBlobs {
       room -= size;
       return true;
     });
-    return fits.map(({ sha256, size }) => {
+    return fits.map(({ sha256, size, bulk }) => {
       this.reserved.set(sha256, size);
       let offset = this.partialSize(sha256);
       if (offset > 0 && offset >= size) {
@@ -55,7 +59,7 @@ export class StoreBlobs implements SyncBlobs {
         rmSync(this.partialPath(sha256), { force: true });
         offset = 0;
       }
-      return { sha256, size, offset };
+      return { sha256, size, offset, bulk: bulk === 1 };
     });
   }
 
@@ -63,12 +67,14 @@ export class StoreBlobs implements SyncBlobs {
     for (const s of sha256s) this.reserved.delete(s);
   }
 
-  servable(sha256: string, spaces: readonly string[]): number | undefined {
-    return sql<[string, string], { size: number }>(
+  servable(sha256: string, spaces: readonly string[]): { size: number; bulk: boolean } | undefined {
+    const row = sql<[string, string], { size: number; bulk: number | null }>(
       this.deps.db,
-      `SELECT b.size FROM blobs b WHERE b.sha256 = ? AND EXISTS (
-         SELECT 1 FROM blob_refs r WHERE r.sha256 = b.sha256 AND r.deleted = 0 AND r.space IN (SELECT value FROM json_each(?)))`,
-    ).get(sha256, JSON.stringify(spaces))?.size;
+      `SELECT b.size, (SELECT min(r.bulk) FROM blob_refs r WHERE r.sha256 = b.sha256 AND r.deleted = 0
+                       AND r.space IN (SELECT value FROM json_each(?))) AS bulk
+       FROM blobs b WHERE b.sha256 = ?`,
+    ).get(JSON.stringify(spaces), sha256);
+    return row && row.bulk !== null ? { size: row.size, bulk: row.bulk === 1 } : undefined;
   }
 
   async read(sha256: string, offset: number, length: number): Promise<Uint8Array> {
@@ -111,14 +117,15 @@ export class StoreBlobs implements SyncBlobs {
 
   /** Missing blobs referenced in `spaces`, and their total size (for status). */
   pending(spaces: readonly string[]): { count: number; bytes: number } {
-    const row = sql<[string], { count: number; bytes: number | null }>(
+    const row = sql<[string, number], { count: number; bytes: number | null }>(
       this.deps.db,
       `SELECT count(*) AS count, sum(size) AS bytes FROM (
          SELECT max(r.size) AS size FROM blob_refs r
          WHERE r.deleted = 0 AND r.sha256 != '' AND r.space IN (SELECT value FROM json_each(?))
+           AND (r.bulk = 0 OR ? = 1 OR EXISTS (SELECT 1 FROM bulk_pins p WHERE p.sha256 = r.sha256))
            AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = r.sha256)
          GROUP BY r.sha256)`,
-    ).get(JSON.stringify(spaces));
+    ).get(JSON.stringify(spaces), this.deps.allBulk ? 1 : 0);
     return { count: row?.count ?? 0, bytes: row?.bytes ?? 0 };
   }
 

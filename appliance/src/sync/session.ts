@@ -42,8 +42,11 @@ export interface SessionOptions {
   readonly mayRun?: (kind: OpKind) => boolean;
   /** The blob side of the store; without it this replica neither asks for nor gives blobs. */
   readonly blobs?: SyncBlobs;
-  /** Whether blobs may cross the link now (its budget), checked before each request and chunk. */
-  readonly blobsAllowed?: () => boolean;
+  /**
+   * Whether blobs may cross the link now (its budget), checked before each request and
+   * chunk: files people use, or bulk content (pinned packs), which goes last.
+   */
+  readonly blobsAllowed?: (bulk: boolean) => boolean;
   /** Bytes of a blob per CHUNK frame. */
   readonly chunkBytes?: number;
   /** Raw bytes of operations per batch, before compression. */
@@ -297,8 +300,13 @@ export class SyncSession {
   private async askForBlobs(): Promise<void> {
     const blobs = this.opts.blobs;
     const skip = new Set<string>();
-    while (blobs && this.stage === 'exchange' && (this.opts.blobsAllowed?.() ?? true)) {
-      const page = blobs.wanted(this.shared, MAX_WANT, skip);
+    const allowed = (bulk: boolean) => this.opts.blobsAllowed?.(bulk) ?? true;
+    while (blobs && this.stage === 'exchange' && (allowed(false) || allowed(true))) {
+      const candidates = blobs.wanted(this.shared, MAX_WANT, skip);
+      if (!candidates.length) break;
+      // What the budget does not let in now stays wanted for a later session.
+      const page = candidates.filter((w) => allowed(w.bulk));
+      blobs.release(candidates.filter((w) => !allowed(w.bulk)).map((w) => w.sha256));
       if (!page.length) break;
       for (const w of page) this.reservedHere.add(w.sha256);
       const wants: BlobRequest[] = [];
@@ -332,11 +340,12 @@ export class SyncSession {
       .then(async () => {
         const blobs = this.opts.blobs;
         outer: for (const { sha256, offset } of blobs ? requests : []) {
-          const size = blobs!.servable(sha256, this.shared);
-          if (size === undefined || offset >= size) continue;
+          const blob = blobs!.servable(sha256, this.shared);
+          if (blob === undefined || offset >= blob.size) continue;
+          const { size, bulk } = blob;
           for (let at = offset; at < size; at += this.chunkBytes) {
             if (this.stage !== 'exchange') return;
-            if (!(this.opts.blobsAllowed?.() ?? true)) break outer;
+            if (!(this.opts.blobsAllowed?.(bulk) ?? true)) continue outer;
             const bytes = await blobs!.read(sha256, at, Math.min(this.chunkBytes, size - at));
             if (bytes.length === 0) break;
             await this.send({ type: FrameType.Chunk, sha256, offset: at, bytes });

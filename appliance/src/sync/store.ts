@@ -95,6 +95,8 @@ export interface BlobWant {
   readonly sha256: string;
   readonly size: number;
   readonly offset: number;
+  /** Pre-positioned content (a pinned pack) rather than a file people use: the budget's bulk class. */
+  readonly bulk: boolean;
 }
 
 /**
@@ -109,8 +111,8 @@ export interface SyncBlobs {
    */
   wanted(spaces: readonly string[], limit: number, skip: ReadonlySet<string>): BlobWant[];
   release(sha256s: Iterable<string>): void;
-  /** The size of a blob this replica holds and may hand out for `spaces`, or undefined. */
-  servable(sha256: string, spaces: readonly string[]): number | undefined;
+  /** A blob this replica holds and may hand out for `spaces` (its size, whether bulk), or undefined. */
+  servable(sha256: string, spaces: readonly string[]): { size: number; bulk: boolean } | undefined;
   read(sha256: string, offset: number, length: number): Promise<Uint8Array>;
   /**
    * Take the next chunk of a reserved blob. 'complete' once every byte arrived and the

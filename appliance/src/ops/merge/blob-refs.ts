@@ -29,10 +29,10 @@ export class BlobRefMerge {
       'SELECT ref_hlc, ref_author, del_hlc, del_author FROM blob_refs WHERE space = ? AND coll = ? AND id = ?',
     );
     this.insert = db.prepare(
-      `INSERT INTO blob_refs (space, coll, id, sha256, size, ref_hlc, ref_author, deleted, del_hlc, del_author)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO blob_refs (space, coll, id, sha256, size, ref_hlc, ref_author, deleted, del_hlc, del_author, bulk)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.setRef = db.prepare('UPDATE blob_refs SET sha256 = ?, size = ?, ref_hlc = ?, ref_author = ? WHERE space = ? AND coll = ? AND id = ?');
+    this.setRef = db.prepare('UPDATE blob_refs SET sha256 = ?, size = ?, ref_hlc = ?, ref_author = ?, bulk = ? WHERE space = ? AND coll = ? AND id = ?');
     this.setDeleted = db.prepare('UPDATE blob_refs SET deleted = ?, del_hlc = ?, del_author = ? WHERE space = ? AND coll = ? AND id = ?');
   }
 
@@ -42,6 +42,7 @@ export class BlobRefMerge {
     const hasDelete = DELETED_FIELD in p.fields;
     if (!hasRef && !hasDelete) return;
     const deleted = p.fields[DELETED_FIELD] === true ? 1 : 0;
+    const bulk = p.fields['bulk'] === true ? 1 : 0;
     const row = this.get.get(op.space, p.coll, p.id);
     if (!row) {
       // A tombstone for a record whose reference has not arrived yet is kept, with an
@@ -49,12 +50,12 @@ export class BlobRefMerge {
       this.insert.run(
         op.space, p.coll, p.id,
         hasRef ? sha256 : '', hasRef ? size : 0, hasRef ? op.hlc : '', hasRef ? op.author : '',
-        hasDelete ? deleted : 0, hasDelete ? op.hlc : '', hasDelete ? op.author : '',
+        hasDelete ? deleted : 0, hasDelete ? op.hlc : '', hasDelete ? op.author : '', bulk,
       );
       return;
     }
     if (hasRef && (row.ref_hlc === '' || compareStamp(op, { hlc: row.ref_hlc, author: row.ref_author }) > 0)) {
-      this.setRef.run(sha256, size, op.hlc, op.author, op.space, p.coll, p.id);
+      this.setRef.run(sha256, size, op.hlc, op.author, bulk, op.space, p.coll, p.id);
     }
     if (hasDelete && (row.del_hlc === '' || compareStamp(op, { hlc: row.del_hlc, author: row.del_author }) > 0)) {
       this.setDeleted.run(deleted, op.hlc, op.author, op.space, p.coll, p.id);
