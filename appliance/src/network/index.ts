@@ -59,7 +59,17 @@ export interface NetworkStatus {
   readonly siteId: string;
   readonly federationId: string | null;
   readonly addresses: readonly string[];
-  readonly peers: ReadonlyArray<PeerStatus & { name: string | null; link: string; bytesIn: number; bytesOut: number }>;
+  readonly peers: ReadonlyArray<
+    PeerStatus & {
+      name: string | null;
+      link: string;
+      bytesIn: number;
+      bytesOut: number;
+      /** Operations (and their bytes) here that the peer did not hold at the last session; null before one. */
+      pendingOps: number | null;
+      pendingBytes: number | null;
+    }
+  >;
   /** Blobs the records of held spaces point at that are not here yet. */
   readonly pendingBlobs: { readonly count: number; readonly bytes: number };
   /** Spaces carried for other sites, and the bytes they take. */
@@ -287,10 +297,35 @@ export class Network {
         link: this.linkOf(p.peer),
         bytesIn: bytes.get(p.peer)?.bytesIn ?? 0,
         bytesOut: bytes.get(p.peer)?.bytesOut ?? 0,
+        ...this.pendingFor(p.peer),
       })),
       pendingBlobs: this.blobs?.pending(this.held()) ?? { count: 0, bytes: 0 },
       carrying: { spaces: this.carried(), bytes: this.carryingBytes(), quotaBytes: this.opts.carryQuotaBytes ?? DEFAULT_CARRY_QUOTA },
     };
+  }
+
+  /** What this box holds of the spaces it shares with a peer beyond what the peer last said it held. */
+  private pendingFor(peer: string): { pendingOps: number | null; pendingBytes: number | null } {
+    const known = this.peerVectors.get(peer);
+    if (!known) return { pendingOps: null, pendingBytes: null };
+    const count = sql<[string, string, string, number], { n: number; bytes: number | null }>(
+      this.opts.db,
+      'SELECT count(*) AS n, sum(length(body) + length(sig)) AS bytes FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq > ?',
+    );
+    let pendingOps = 0;
+    let pendingBytes = 0;
+    for (const space of this.entitlements.offerTo(this.opts.key.siteId, peer, this.held())) {
+      for (const [author, streams] of Object.entries(this.opts.log.versionVector(space))) {
+        for (const [kind, seq] of Object.entries(streams)) {
+          const theirs = known[space]?.[author]?.[kind as keyof typeof streams] ?? 0;
+          if ((seq ?? 0) <= theirs) continue;
+          const r = count.get(space, author, kind, theirs);
+          pendingOps += r?.n ?? 0;
+          pendingBytes += r?.bytes ?? 0;
+        }
+      }
+    }
+    return { pendingOps, pendingBytes };
   }
 
   private async syncWith(targets: readonly string[]): Promise<Array<SessionResult | Error>> {

@@ -64,6 +64,10 @@ describe('network', () => {
     const { PeerVectors } = await import('../bundle/index.js');
     const known = new PeerVectors({ db: youri.db, clock: new FakeClock() }).get(grigny.key.siteId);
     expect(known?.gg).toEqual(grigny.log.versionVector('gg'));
+    expect(youri.network.status().peers[0]).toMatchObject({ pendingOps: 0, pendingBytes: 0 });
+    youri.log.commit('gg', 'message.post', { id: 'y2', thread: 'y1', subject: null, body: 'Encore un mot', from: null, by });
+    expect(youri.network.status().peers[0]!.pendingOps).toBe(1);
+    expect(youri.network.status().peers[0]!.pendingBytes).toBeGreaterThan(64);
   });
 
   it('a box outside the federation receives nothing but the grants', async () => {

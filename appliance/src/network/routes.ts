@@ -17,6 +17,8 @@ const PeerSchema = z.object({
   receivedOps: z.number(),
   bytesIn: z.number(),
   bytesOut: z.number(),
+  pendingOps: z.number().nullable().openapi({ description: 'Opérations d’ici que ce site n’avait pas à la dernière synchronisation' }),
+  pendingBytes: z.number().nullable(),
 });
 const LinkSchema = z.object({
   link: z.string(),

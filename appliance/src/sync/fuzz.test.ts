@@ -32,6 +32,44 @@ describe('fuzzed frames', () => {
     );
   });
 
+  it('mutated frames of every type decode to a frame or a named error, never anything else', () => {
+    const sha = 'ab'.repeat(32);
+    const site = '12D3KooWDVGWCErHvHbuVtaBqzyVVPSpFmuJAwCyU8fQJkrFnoPX';
+    const valid = [
+      encodeFrame({ type: FrameType.Hello, version: PROTOCOL_VERSION, site, spaces: { gg: { [site]: { 'record.put': 3, 'message.post': 9 } } }, want: ['message.post'] }),
+      encodeFrame({ type: FrameType.Ack, n: 7 }),
+      encodeFrame({ type: FrameType.Done }),
+      encodeFrame({ type: FrameType.Error, code: 'gap', message: 'trou' }),
+      encodeFrame({ type: FrameType.Want, blobs: [{ sha256: sha, offset: 0 }, { sha256: sha, offset: 4096 }] }),
+      encodeFrame({ type: FrameType.Chunk, sha256: sha, offset: 4096, bytes: new Uint8Array(100).fill(7) }),
+      encodeFrame({ type: FrameType.End }),
+    ];
+    for (const f of valid) expect(() => decodeFrame(f)).not.toThrow();
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: valid.length - 1 }), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.nat({ max: 3 }), (which, pos, xor, cut) => {
+        const frame = valid[which]!;
+        const mutated = new Uint8Array(frame.subarray(0, frame.length - cut));
+        if (mutated.length) mutated[pos % mutated.length] = mutated[pos % mutated.length]! ^ xor;
+        try {
+          decodeFrame(mutated);
+        } catch (e) {
+          expect(e).toBeInstanceOf(SyncError);
+        }
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
+  });
+
+  it('a chunk of a blob nobody asked for ends the session with a named error', async () => {
+    const clock = new FakeClock();
+    const target = replicas.replica(clock, ['gg']);
+    const hello = encodeFrame({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: replicas.replica(clock, ['gg']).log.siteId, spaces: { gg: {} }, want: [] });
+    const chunk = encodeFrame({ type: FrameType.Chunk, sha256: 'cd'.repeat(32), offset: 0, bytes: new Uint8Array([1, 2, 3]) });
+    const outcome = await new SyncSession({ store: target.store, link: scripted([hello, chunk]) }).run().catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(SyncError);
+    expect((outcome as SyncError).code).toBe('unexpected_frame');
+  });
+
   it('a session fed mutated batches applies nothing of them and fails with a named error', async () => {
     const clock = new FakeClock();
     const source = replicas.replica(clock, ['gg']);
