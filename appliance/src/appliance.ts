@@ -18,6 +18,7 @@ import { createApp, ResponseCache, type Services } from './http/index.js';
 import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
 import { Network, type NetworkOptions } from './network/index.js';
 import { CONTENT_CACHE_BYTES, evictContent } from './content/index.js';
+import { readRelayConfig } from './relay-link/index.js';
 import { hostsWithGrants } from './federation/index.js';
 
 export interface ApplianceOptions {
@@ -72,7 +73,8 @@ export class Appliance {
       afterSession: () => void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES),
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
-      ...(opts.peers ? { peers: opts.peers } : {}),
+      // An enrolled box also syncs with its relay's hub, over the Internet link.
+      peers: [...(opts.peers ?? []), ...(readRelayConfig(opts.dataDir)?.hub ?? [])],
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),
       onError: (e) => opts.logError?.(e),
     });

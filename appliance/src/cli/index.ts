@@ -4,6 +4,7 @@
  *   appliance --data --port   one real box
  *   hub --data --p2p          a headless replica that carries spaces for others (the relay's)
  *   setup --data …            first-run setup of a box from the command line
+ *   enroll --data DIR FILE    register the box with a relay, with the file the relay gave
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
@@ -15,6 +16,7 @@ import { performSetup, setupSchema } from '../setup/index.js';
 import { startDemo } from '../demo/index.js';
 import { Hub } from '../hub/index.js';
 import { LAN_LINK } from '../network/index.js';
+import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
 function port(value: string): number {
@@ -126,6 +128,23 @@ export function program(): Command {
       try {
         await performSetup(appliance.services, parsed.data);
         console.log(`Boîte « ${parsed.data.siteName} » configurée ; administrateur : ${o.admin}. Identifiant du site : ${appliance.services.site.id}`);
+      } finally {
+        await appliance.stop();
+      }
+    });
+
+  cmd
+    .command('enroll')
+    .description("inscrit la boîte auprès d'un relais avec le fichier qu'il a donné (une seule fois)")
+    .requiredOption('--data <dir>', 'dossier des données de la boîte')
+    .argument('<file>', "le fichier d'inscription")
+    .action(async (file: string, o: { data: string }) => {
+      const enrollment = readEnrollmentFile(resolve(file));
+      const appliance = existingBox(o.data);
+      try {
+        const s = appliance.services;
+        const config = await enroll({ file: enrollment, key: s.site.key, network: s.network, dataDir: resolve(o.data), now: s.clock.now() });
+        console.log(`Boîte inscrite auprès du relais ${config.http} sous le nom « ${config.name} ».`);
       } finally {
         await appliance.stop();
       }

@@ -19,9 +19,11 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.ur
 export interface OpenOptions {
   /** Path of the database file, or ':memory:'. */
   readonly path: string;
+  /** Folder of numbered migrations (default: the appliance's); the relay has its own. */
+  readonly migrations?: string;
 }
 
-export function openDatabase({ path }: OpenOptions): Db {
+export function openDatabase({ path, migrations }: OpenOptions): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -35,19 +37,20 @@ export function openDatabase({ path }: OpenOptions): Db {
   db.pragma('cache_size = -4000');
   // Keep the WAL from growing without bound on a box that never idles long.
   db.pragma('wal_autocheckpoint = 1000');
-  migrate(db);
+  migrate(db, migrations);
   return db;
 }
 
-export function migrate(db: Db): number {
-  const files = readdirSync(MIGRATIONS_DIR)
+export function migrate(db: Db, dir = MIGRATIONS_DIR): number {
+  const folder = dir.endsWith('/') ? dir : `${dir}/`;
+  const files = readdirSync(folder)
     .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
     .sort();
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const file of files) {
     const version = Number(file.slice(0, 3));
     if (version <= current) continue;
-    const sql = readFileSync(MIGRATIONS_DIR + file, 'utf8');
+    const sql = readFileSync(folder + file, 'utf8');
     db.transaction(() => {
       db.exec(sql);
       db.pragma(`user_version = ${version}`);

@@ -25,6 +25,8 @@ export interface HubOptions {
   /** Bytes the hub may hold for the spaces it carries (default: no limit). */
   readonly carryQuotaBytes?: number;
   readonly syncEveryMs?: number;
+  /** Peers refused whatever their grants (a site the relay revoked). */
+  readonly refuse?: (peer: string) => boolean;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly onError?: (err: unknown) => void;
@@ -57,6 +59,7 @@ export class Hub {
       listen: opts.listen,
       carryQuotaBytes: opts.carryQuotaBytes ?? Number.MAX_SAFE_INTEGER,
       keepAllContent: true,
+      ...(opts.refuse ? { refuse: opts.refuse } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),

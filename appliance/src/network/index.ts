@@ -51,6 +51,8 @@ export interface NetworkOptions {
   readonly resyncMs?: number;
   readonly pollMs?: number;
   readonly onError?: (err: unknown) => void;
+  /** Peers this box refuses to sync with, whatever their grants (revoked at the relay). */
+  readonly refuse?: (peer: string) => boolean;
   /** Told after every successful session (e.g. to evict cached content once blobs arrived). */
   readonly afterSession?: (peer: string, result: SessionResult) => void;
 }
@@ -245,6 +247,7 @@ export class Network {
         listen: [...this.opts.listen],
         mdns: this.opts.mdns ?? false,
         onSyncLink: async (link) => {
+          if (this.opts.refuse?.(link.peer)) return link.abort(new Error('refused'));
           await this.sync.accept(link, link.peer).catch((e: unknown) => this.opts.onError?.(e));
         },
         onPeer: (p) => {
@@ -278,6 +281,11 @@ export class Network {
       (a, b) => Number(this.policy.settings(a.link).metered) - Number(this.policy.settings(b.link).metered),
     );
     return [...found.filter((p) => !this.configured.some((c) => c.peer === p)), ...configured.map((c) => c.address)];
+  }
+
+  /** Close every connection with a peer now (e.g. it was revoked). */
+  async hangUp(peer: string): Promise<void> {
+    await this.node?.hangUp(peer).catch(() => {});
   }
 
   /** Sync with every known peer now, one after the other. */
@@ -332,6 +340,8 @@ export class Network {
     const results: Array<SessionResult | Error> = [];
     const run = (async () => {
       for (const t of targets) {
+        const id = /\/p2p\/([^/]+)$/.exec(t)?.[1] ?? t;
+        if (this.opts.refuse?.(id)) continue;
         let r = await this.sync.syncWith(t).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
         // Two boxes that did not know each other's grant exchange grants first; once they
         // moved, a second session exchanges the spaces they share.

@@ -1,0 +1,151 @@
+/**
+ * The MQTT broker: aedes (MQTT 3.1.1) on TCP and, through the relay's HTTP server, over
+ * WebSocket. Sessions, queued QoS 1 messages and retained messages live in LevelDB, so
+ * they survive a restart of the relay. Each site connects as itself: client id = user
+ * name = its site id, password = the secret it received at enrollment. It may publish
+ * only under its own topics and subscribe only to its own commands and to the heads of
+ * the spaces it is granted (relay-link/topics.ts). A revoked site is disconnected at once.
+ */
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createRequire } from 'node:module';
+import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
+import { Level } from 'level';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { siteMayPublish, siteMaySubscribe, topics } from '@solidaire/appliance/relay-link';
+import type { SiteRegistry } from './registry.js';
+
+const require = createRequire(import.meta.url);
+// The async persistence class (aedes 1.x needs it); the package's main is the callback one.
+const LevelPersistence = require('aedes-persistence-level/asyncPersistence.js') as new (db: unknown) => unknown;
+
+export interface BrokerOptions {
+  readonly registry: SiteRegistry;
+  /** Folder of the LevelDB persistence. */
+  readonly dir: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** The spaces a site is granted (for the heads it may follow). */
+  readonly spacesOf: (siteKey: string) => ReadonlySet<string>;
+  /** Every message a site publishes, after it is authorised (ingestion into the fleet). */
+  readonly onPublish?: (siteKey: string, topic: string, payload: Buffer) => void | Promise<void>;
+  readonly onPresence?: (siteKey: string, online: boolean) => void;
+}
+
+const NOT_AUTHORIZED = 5;
+const BAD_CREDENTIALS = 4;
+
+export class Broker {
+  private aedes: Aedes | undefined;
+  private tcp: Server | undefined;
+  private ws: WebSocketServer | undefined;
+  private level: Level<string, Buffer> | undefined;
+
+  constructor(private readonly opts: BrokerOptions) {}
+
+  get port(): number {
+    return (this.tcp?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const { registry } = this.opts;
+    this.level = new Level<string, Buffer>(this.opts.dir, { valueEncoding: 'buffer' });
+    await this.level.open();
+    const aedes = await Aedes.createBroker({
+      persistence: new LevelPersistence(this.level),
+      drainTimeout: 30_000,
+      maxClientsIdLength: 100,
+      authenticate: (client, username, password, done) => {
+        const user = username ?? '';
+        const ok = user === client.id && password !== undefined && registry.authenticate(user, password.toString('utf8'));
+        if (!ok) return done(Object.assign(new Error('identifiants refusés'), { returnCode: BAD_CREDENTIALS }), false);
+        // The last will, if any, must be the site's own presence.
+        const will = (client as Client & { will?: { topic?: string } }).will;
+        if (will?.topic !== undefined && will.topic !== topics.state(user)) {
+          return done(Object.assign(new Error('dernière volonté hors des sujets du site'), { returnCode: NOT_AUTHORIZED }), false);
+        }
+        done(null, true);
+      },
+      authorizePublish: (client, packet, done) => {
+        // The broker's own publications (client null) are the relay's: commands, heads.
+        if (client === null) return done(null);
+        if (!siteMayPublish(client.id, packet.topic)) return done(new Error(`publication refusée sur ${packet.topic}`));
+        done(null);
+      },
+      authorizeSubscribe: (client, sub, done) => {
+        // A refused filter is answered 0x80 in the SUBACK; the connection stays.
+        if (!siteMaySubscribe(client.id, sub.topic, this.opts.spacesOf(client.id))) return done(null, null);
+        done(null, sub);
+      },
+      published: (packet: AedesPublishPacket, client: Client, done) => {
+        if (!client || !this.opts.onPublish) return done(null);
+        Promise.resolve(this.opts.onPublish(client.id, packet.topic, Buffer.from(packet.payload as Buffer)))
+          .then(() => done(null))
+          .catch((e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
+      },
+    });
+    aedes.on('clientReady', (c) => this.opts.onPresence?.(c.id, true));
+    aedes.on('clientDisconnect', (c) => this.opts.onPresence?.(c.id, false));
+    this.aedes = aedes;
+    this.tcp = createServer(aedes.handle);
+    await new Promise<void>((resolve, reject) => {
+      this.tcp!.once('error', reject);
+      this.tcp!.listen(this.opts.port ?? 1883, this.opts.host ?? '0.0.0.0', () => resolve());
+    });
+    this.ws = new WebSocketServer({ noServer: true });
+  }
+
+  /** Hand an HTTP upgrade request (path /mqtt) to the broker, as MQTT over WebSocket. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const ws = this.ws;
+    const aedes = this.aedes;
+    if (!ws || !aedes) return void socket.destroy();
+    ws.handleUpgrade(req, socket, head, (conn) => {
+      const stream = createWebSocketStream(conn);
+      stream.on('error', () => conn.terminate());
+      aedes.handle(stream, req);
+    });
+  }
+
+  /** Publish as the relay (commands, heads). */
+  publish(topic: string, payload: Buffer | string, opts: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {
+    const aedes = this.running();
+    return new Promise((resolve, reject) =>
+      aedes.publish(
+        { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: opts.qos ?? 1, retain: opts.retain ?? false, dup: false },
+        (e) => (e ? reject(e) : resolve()),
+      ),
+    );
+  }
+
+  /** Disconnect a site now (revoked); its credentials no longer work either. */
+  kick(siteKey: string): void {
+    const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients;
+    clients?.[siteKey]?.close();
+  }
+
+  connected(siteKey: string): boolean {
+    const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients;
+    return clients?.[siteKey]?.connected === true;
+  }
+
+  async stop(): Promise<void> {
+    const aedes = this.aedes;
+    this.aedes = undefined;
+    for (const c of this.ws?.clients ?? []) c.terminate();
+    this.ws?.close();
+    // The broker closes its clients' connections; then the listener can close.
+    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+    this.tcp = undefined;
+    await this.level?.close();
+    this.level = undefined;
+  }
+
+  private running(): Aedes {
+    if (!this.aedes) throw new Error('the broker is not started');
+    return this.aedes;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `solidaire relay --data DIR`: run a real relay (HTTP API and MQTT over WebSocket on
+ * :8090, MQTT on :1883, the sync hub on :4001), until SIGINT or SIGTERM.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { Relay } from './relay.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('un numéro de port entre 0 et 65535');
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function relayCommand(): Command {
+  return new Command('relay')
+    .description('fait tourner le relais : inscription des sites, courtier MQTT, relais de synchronisation')
+    .requiredOption('--data <dir>', 'dossier des données du relais')
+    .option('--host <addr>', "adresse d'écoute", '0.0.0.0')
+    .option('--http-port <n>', 'port HTTP (API, et MQTT sur WebSocket à /mqtt)', port, 8090)
+    .option('--mqtt-port <n>', 'port MQTT', port, 1883)
+    .option('--p2p <multiaddr>', 'adresse libp2p du relais de synchronisation (répétable)', collect, [])
+    .option('--public-http <url>', "adresse HTTP du relais vue des boîtes (dans les fichiers d'inscription)")
+    .option('--public-mqtt <url>', 'adresse MQTT du relais vue des boîtes')
+    .option('--authority <dir>', 'dossier de la clé de la fédération, pour accorder les espaces à l’inscription')
+    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string }) => {
+      const relay = new Relay({
+        dataDir: resolve(o.data),
+        host: o.host,
+        httpPort: o.httpPort,
+        mqttPort: o.mqttPort,
+        ...(o.p2p.length ? { hubListen: o.p2p } : {}),
+        ...(o.publicHttp ? { publicHttp: o.publicHttp } : {}),
+        ...(o.publicMqtt ? { publicMqtt: o.publicMqtt } : {}),
+        ...(o.authority ? { authorityDir: resolve(o.authority) } : {}),
+        log: (line) => console.log(line),
+        onError: (e) => console.error(e),
+      });
+      const a = await relay.start();
+      console.log(`Relais Solidaire — API ${a.http}, MQTT ${a.mqtt}`);
+      for (const h of a.hub) console.log(`  synchronisation : ${h}`);
+      console.log(`  jeton d'administration : ${relay.adminToken}`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`\n${signal} reçu : arrêt propre…`);
+        relay.stop().then(() => process.exit(0), (e: unknown) => {
+          console.error(e);
+          process.exit(1);
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}
+
+/** Run `solidaire relay …` (argv as process.argv). */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    const program = new Command('solidaire').addCommand(relayCommand());
+    await program.parseAsync(argv);
+  } catch (err) {
+    console.error(`solidaire : ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}

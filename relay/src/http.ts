@@ -1,0 +1,138 @@
+/**
+ * The relay's HTTP API (hono), for the volunteers in Grigny and for enrolling boxes:
+ *
+ *   GET  /healthz
+ *   POST /api/v1/enroll                    a box enrolls with the token of its file (no login)
+ *   GET  /api/v1/sites                     every site, enrolled or not          (admin)
+ *   POST /api/v1/sites                     create a site → its enrollment file  (admin)
+ *   GET  /api/v1/sites/{id}                one site                             (admin)
+ *   POST /api/v1/sites/{id}/enrollment     a new enrollment file (not enrolled yet) (admin)
+ *   DELETE /api/v1/sites/{id}              revoke a site: broker and hub refuse it (admin)
+ *
+ * Admin routes want `Authorization: Bearer <token>`, the relay's admin token (a file in
+ * its data folder, printed at start). Errors are { error: { code, message } } in French.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { onError, errorBody } from '@solidaire/appliance/http';
+import { UnauthenticatedError, ValidationError } from '@solidaire/appliance/errors';
+import { grantSpacesSchema } from '@solidaire/appliance/federation';
+import { enrollRequestSchema, type EnrollmentFile, type EnrollResponse } from '@solidaire/appliance/relay-link';
+import type { Site } from './registry.js';
+
+export interface RelayApi {
+  adminToken: string;
+  sites(): Site[];
+  site(id: string): Site;
+  create(input: { name: string; spaces: Record<string, 'host' | 'carry'> }): { site: Site; file: EnrollmentFile };
+  renew(id: string): { site: Site; file: EnrollmentFile };
+  enroll(req: z.infer<typeof enrollRequestSchema>): Promise<EnrollResponse>;
+  revoke(id: string): Promise<Site>;
+  online(siteKey: string): boolean;
+}
+
+const SiteSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    spaces: z.record(z.string(), z.enum(['host', 'carry'])),
+    siteKey: z.string().nullable(),
+    createdAt: z.number(),
+    enrolledAt: z.number().nullable(),
+    revokedAt: z.number().nullable(),
+    tokenExpires: z.number().nullable(),
+    online: z.boolean(),
+  })
+  .openapi('Site');
+const CreateSite = z
+  .object({
+    name: z.string().trim().min(1, 'Donnez un nom au site.').max(200),
+    spaces: grantSpacesSchema.default({}),
+  })
+  .openapi('CreateSite');
+const Created = z.object({ site: SiteSchema, enrollment: z.record(z.string(), z.unknown()) });
+const IdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errors = {
+  400: { description: 'Requête invalide', content: { 'application/json': { schema: ErrorSchema } } },
+  401: { description: 'Jeton d’administration manquant ou faux', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: 'Refusé', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Inconnu', content: { 'application/json': { schema: ErrorSchema } } },
+  409: { description: 'Conflit', content: { 'application/json': { schema: ErrorSchema } } },
+};
+const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new ValidationError(`${issue?.path.join('.') || 'requête'} : ${issue?.message ?? 'invalide'}`);
+      }
+    },
+  });
+  app.onError(onError((e) => log(e)));
+  app.notFound((c) => c.json(errorBody('not_found', "Cette adresse n'existe pas sur le relais."), 404));
+
+  const admin = (authorization: string | undefined) => {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+    const expected = Buffer.from(api.adminToken);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new UnauthenticatedError("Il faut le jeton d'administration du relais (en-tête Authorization: Bearer …).");
+    }
+  };
+  const view = (s: Site) => ({ ...s, online: s.siteKey !== null && api.online(s.siteKey) });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/api/v1/enroll', tags: ['enrollment'], summary: "Inscription d'une boîte avec son fichier", request: { body: body(enrollRequestSchema) }, responses: { 200: json(z.record(z.string(), z.unknown())), ...errors } }),
+    async (c) => c.json(await api.enroll(c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/sites', tags: ['sites'], summary: 'Tous les sites', responses: { 200: json(z.object({ sites: z.array(SiteSchema) })), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json({ sites: api.sites().map(view) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/api/v1/sites', tags: ['sites'], summary: "Créer un site et son fichier d'inscription", request: { body: body(CreateSite) }, responses: { 201: json(Created), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      const { site, file } = api.create(c.req.valid('json'));
+      return c.json({ site: view(site), enrollment: file }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/sites/{id}', tags: ['sites'], summary: 'Un site', request: { params: IdParams }, responses: { 200: json(SiteSchema), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json(view(api.site(c.req.valid('param').id)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/api/v1/sites/{id}/enrollment', tags: ['sites'], summary: "Un nouveau fichier d'inscription", request: { params: IdParams }, responses: { 200: json(Created), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      const { site, file } = api.renew(c.req.valid('param').id);
+      return c.json({ site: view(site), enrollment: file }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'delete', path: '/api/v1/sites/{id}', tags: ['sites'], summary: 'Révoquer un site', request: { params: IdParams }, responses: { 200: json(SiteSchema), ...errors } }),
+    async (c) => {
+      admin(c.req.header('authorization'));
+      return c.json(view(await api.revoke(c.req.valid('param').id)), 200);
+    },
+  );
+
+  app.doc('/api/v1/openapi.json', { openapi: '3.0.0', info: { title: 'Solidaire — relais', version: '0.1.0' } });
+  return app;
+}

@@ -1,0 +1,224 @@
+/**
+ * The relay in France, as one service: the site registry and enrollment, the MQTT broker
+ * (TCP, and WebSocket on the HTTP port at /mqtt), the sync hub (a headless replica that
+ * carries every space for the sites that never meet) and the HTTP API. Its data folder:
+ *
+ *   relay.db      the registry (SQLite, relay/migrations)
+ *   mqtt/         the broker's sessions, queued and retained messages (LevelDB)
+ *   hub/          the hub's replica (the appliance's op log and blobs)
+ *   admin-token   the token of the HTTP API's admin routes (made at first start)
+ *
+ * When it is given the federation's authority (a folder holding the federation key), it
+ * grants each site the spaces it was created with at the moment the box enrolls, grants
+ * the hub every space, and hands the grants to the enrolling box.
+ */
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { openDatabase, type Db } from '@solidaire/appliance/db';
+import { cryptoRandom, systemClock, type Clock, type Random } from '@solidaire/appliance/clock';
+import { Hub } from '@solidaire/appliance/hub';
+import { Authority, type GrantSpaces } from '@solidaire/appliance/federation';
+import { encodeGrants, ENROLLMENT_VERSION, type EnrollmentFile, type EnrollResponse, type EnrollRequest } from '@solidaire/appliance/relay-link';
+import { SiteRegistry, type Site } from './registry.js';
+import { Broker } from './broker.js';
+import { relayApp } from './http.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+export interface RelayOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  /** HTTP API (and MQTT over WebSocket at /mqtt); default 8090. */
+  readonly httpPort?: number;
+  /** MQTT over TCP; default 1883. */
+  readonly mqttPort?: number;
+  /** libp2p listen addresses of the hub; default /ip4/0.0.0.0/tcp/4001. */
+  readonly hubListen?: readonly string[];
+  /** How boxes reach this relay, written into enrollment files (default: from the ports). */
+  readonly publicHttp?: string;
+  readonly publicMqtt?: string;
+  /** Folder of the federation's authority, if the relay grants spaces itself. */
+  readonly authorityDir?: string;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly log?: (line: string) => void;
+  readonly onError?: (e: unknown) => void;
+}
+
+export interface RelayAddresses {
+  readonly http: string;
+  readonly mqtt: string;
+  readonly hub: readonly string[];
+}
+
+export interface RelayEvents {
+  /** A message a site published, once the broker authorised and accepted it. */
+  publish: [siteKey: string, topic: string, payload: Buffer];
+  presence: [siteKey: string, online: boolean];
+}
+
+export class Relay {
+  /** What sites publish and their presence, for the fleet (and tests) to follow. */
+  readonly events = new EventEmitter<RelayEvents>();
+  readonly db: Db;
+  readonly registry: SiteRegistry;
+  readonly hub: Hub;
+  readonly broker: Broker;
+  readonly adminToken: string;
+  private readonly authority: Authority | undefined;
+  private readonly clock: Clock;
+  private server: Server | undefined;
+
+  constructor(private readonly opts: RelayOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.clock = opts.clock ?? systemClock;
+    const random = opts.random ?? cryptoRandom;
+    this.db = openDatabase({ path: join(opts.dataDir, 'relay.db'), migrations: MIGRATIONS });
+    this.registry = new SiteRegistry({ db: this.db, clock: this.clock, random });
+    this.adminToken = adminToken(join(opts.dataDir, 'admin-token'), random);
+    this.authority = opts.authorityDir ? Authority.open(opts.authorityDir, this.clock) : undefined;
+    this.hub = new Hub({
+      dataDir: join(opts.dataDir, 'hub'),
+      listen: opts.hubListen ?? ['/ip4/0.0.0.0/tcp/4001'],
+      clock: this.clock,
+      random,
+      // A revoked site is refused at once, whatever the grants say.
+      refuse: (peer) => this.registry.isRevokedKey(peer),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+    this.broker = new Broker({
+      registry: this.registry,
+      dir: join(opts.dataDir, 'mqtt'),
+      host: opts.host ?? '0.0.0.0',
+      port: opts.mqttPort ?? 1883,
+      spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
+      onPublish: (siteKey, topic, payload) => void this.events.emit('publish', siteKey, topic, payload),
+      onPresence: (siteKey, online) => void this.events.emit('presence', siteKey, online),
+    });
+  }
+
+  async start(): Promise<RelayAddresses> {
+    if (this.authority) {
+      // The hub carries every space the federation has granted to anyone.
+      this.grantHub();
+      this.hub.network.enroll(this.authority.federationId, this.authority.history());
+    }
+    await this.hub.start();
+    await this.broker.start();
+    const app = relayApp(
+      {
+        adminToken: this.adminToken,
+        sites: () => this.registry.list(),
+        site: (id) => this.registry.get(id),
+        create: (input) => {
+          const { site, token } = this.registry.create(input);
+          return { site, file: this.enrollmentFile(site, token) };
+        },
+        renew: (id) => {
+          const { site, token } = this.registry.renewToken(id);
+          return { site, file: this.enrollmentFile(site, token) };
+        },
+        enroll: (req) => this.enroll(req),
+        revoke: (id) => this.revoke(id),
+        online: (key) => this.broker.connected(key),
+      },
+      (e) => this.opts.onError?.(e),
+    );
+    const listener = getRequestListener(app.fetch);
+    const server = createServer(listener);
+    server.on('upgrade', (req, socket, head) => {
+      if (req.url?.split('?')[0] === '/mqtt') this.broker.upgrade(req, socket, head);
+      else socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.httpPort ?? 8090, this.opts.host ?? '0.0.0.0', () => resolve());
+    });
+    this.server = server;
+    return this.addresses();
+  }
+
+  addresses(): RelayAddresses {
+    const host = this.opts.host && this.opts.host !== '0.0.0.0' ? this.opts.host : '127.0.0.1';
+    const httpPort = (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    return {
+      http: this.opts.publicHttp ?? `http://${host}:${httpPort}`,
+      mqtt: this.opts.publicMqtt ?? `mqtt://${host}:${this.broker.port}`,
+      hub: this.hub.network.status().addresses.filter((a) => !a.includes('/ip4/0.0.0.0/')),
+    };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.broker.stop();
+    await this.hub.stop();
+    if (this.db.open) this.db.close();
+  }
+
+  private enrollmentFile(site: Site, token: string): EnrollmentFile {
+    const a = this.addresses();
+    return {
+      solidaire: 'enrollment',
+      version: ENROLLMENT_VERSION,
+      site: site.id,
+      name: site.name,
+      token,
+      expiresAt: site.tokenExpires ?? this.clock.now(),
+      relay: { http: a.http, mqtt: a.mqtt, hub: [...a.hub] },
+    };
+  }
+
+  private async enroll(req: EnrollRequest): Promise<EnrollResponse> {
+    const { site, password } = this.registry.enroll(req);
+    let federation: EnrollResponse['federation'] = null;
+    if (this.authority) {
+      this.authority.grant(req.siteId, site.name, site.spaces);
+      this.grantHub();
+      this.hub.network.enroll(this.authority.federationId, this.authority.history());
+      federation = { id: this.authority.federationId, grants: encodeGrants(this.authority.history()) };
+    }
+    const a = this.addresses();
+    this.opts.log?.(`site « ${site.name} » inscrit : ${req.siteId}`);
+    return { site: site.id, name: site.name, mqtt: { url: a.mqtt, username: req.siteId, password }, hub: [...a.hub], federation };
+  }
+
+  private async revoke(id: string): Promise<Site> {
+    const site = this.registry.revoke(id);
+    if (site.siteKey) {
+      this.broker.kick(site.siteKey);
+      if (this.authority) {
+        this.authority.revoke(site.siteKey, site.name);
+        this.hub.network.enroll(this.authority.federationId, this.authority.history());
+      }
+      await this.hub.network.hangUp(site.siteKey);
+    }
+    return site;
+  }
+
+  /** The hub's own grant: carry every space any site hosts. */
+  private grantHub(): void {
+    if (!this.authority) return;
+    const spaces: GrantSpaces = {};
+    for (const s of this.registry.list()) for (const space of Object.keys(s.spaces)) spaces[space] = 'carry';
+    const current = this.hub.network.entitlements.grantOf(this.hub.siteId)?.spaces ?? {};
+    const same = Object.keys(spaces).length === Object.keys(current).length && Object.keys(spaces).every((k) => current[k] === 'carry');
+    if (!same) this.authority.grant(this.hub.siteId, 'Relais', spaces);
+  }
+}
+
+function adminToken(path: string, random: Random): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = random.bytes(24).toString('base64url');
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
