@@ -18,7 +18,8 @@ import { createApp, ResponseCache, type Services } from './http/index.js';
 import { recordObservers, roomRouters, streamedBodies } from './rooms.js';
 import { Network, type NetworkOptions } from './network/index.js';
 import { CONTENT_CACHE_BYTES, evictContent } from './content/index.js';
-import { readRelayConfig } from './relay-link/index.js';
+import { AnsweredCommands, commandHandler, readRelayConfig, RelayLink } from './relay-link/index.js';
+import { DEFAULT_LINK } from './network/index.js';
 import { hostsWithGrants } from './federation/index.js';
 
 export interface ApplianceOptions {
@@ -30,6 +31,10 @@ export interface ApplianceOptions {
   readonly random?: Random;
   readonly secureCookies?: boolean;
   readonly logError?: (err: unknown) => void;
+  /** Connect to the relay the box enrolled with (default true when it has one). */
+  readonly relayLink?: boolean;
+  /** How the box restarts when the relay asks (default: SIGTERM to itself; systemd brings it back). */
+  readonly restart?: () => void;
   /** Bytes of unpinned content packs kept as a cache (default CONTENT_CACHE_BYTES). */
   readonly contentCacheBytes?: number;
   /** libp2p listen addresses for sync; none: the box syncs by USB bundles only. */
@@ -49,6 +54,10 @@ export class Appliance {
   readonly app: ReturnType<typeof createApp>;
   private server: ServerType | undefined;
   private readonly db: Db;
+  /** The link to the relay, once started (a box enrolled with one). */
+  relay: RelayLink | undefined;
+  /** The last lines of the box's log, for the relay's "collect logs". */
+  readonly recentLogs: string[] = [];
 
   constructor(private readonly opts: ApplianceOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -76,7 +85,7 @@ export class Appliance {
       // An enrolled box also syncs with its relay's hub, over the Internet link.
       peers: [...(opts.peers ?? []), ...(readRelayConfig(opts.dataDir)?.hub ?? [])],
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),
-      onError: (e) => opts.logError?.(e),
+      onError: (e) => this.logError(e, false),
     });
     this.services = {
       db,
@@ -99,7 +108,7 @@ export class Appliance {
       rooms: roomRouters(),
       streamedBodies,
       version: VERSION,
-      ...(opts.logError ? { logError: (e: unknown) => opts.logError!(e) } : {}),
+      logError: (e: unknown) => this.logError(e, true),
     });
   }
 
@@ -113,7 +122,44 @@ export class Appliance {
       this.server = server;
     });
     await this.services.network.start();
+    await this.startRelayLink();
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  }
+
+  /** An error: noted for the relay; given to opts.logError, or printed when `print` (the HTTP app's 500s). */
+  private logError(e: unknown, print: boolean): void {
+    this.note(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    if (this.opts.logError) this.opts.logError(e);
+    else if (print) console.error(e);
+  }
+
+  /** Note a line in the box's recent log (kept in memory, the last 200). */
+  note(line: string): void {
+    this.recentLogs.push(`${new Date(this.services.clock.now()).toISOString()} ${line}`);
+    if (this.recentLogs.length > 200) this.recentLogs.splice(0, this.recentLogs.length - 200);
+  }
+
+  private async startRelayLink(): Promise<void> {
+    const config = this.opts.relayLink === false ? null : readRelayConfig(this.opts.dataDir);
+    if (!config) return;
+    const { network, clock } = this.services;
+    this.relay = new RelayLink({
+      config,
+      clock,
+      version: VERSION,
+      metered: () => network.policy.settings(DEFAULT_LINK).metered,
+      onBytes: (bytesIn, bytesOut) => network.policy.record(DEFAULT_LINK, bytesIn, bytesOut),
+      answered: new AnsweredCommands(join(this.opts.dataDir, 'commands-answered.json')),
+      commands: commandHandler({
+        syncNow: async () =>
+          (await network.syncNow()).map((r) => (r instanceof Error ? { error: r.message } : { peer: r.peer, sent: r.sentOps, received: r.receivedOps })),
+        logs: () => [...this.recentLogs],
+        configureLink: (s) => network.policy.configure(s),
+        restart: this.opts.restart ?? (() => process.kill(process.pid, 'SIGTERM')),
+      }),
+      onError: (e) => this.note(`relais : ${e instanceof Error ? e.message : String(e)}`),
+    });
+    await this.relay.start();
   }
 
   /** Stop listening, close every connection and the database. Safe to call twice. */
@@ -126,6 +172,8 @@ export class Appliance {
         if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
       });
     }
+    await this.relay?.stop();
+    this.relay = undefined;
     await this.services.network.stop();
     // Writes already accepted are committed (and answered) before the database closes.
     this.services.writes.stop();

@@ -8,6 +8,11 @@
  *   GET  /api/v1/sites/{id}                one site                             (admin)
  *   POST /api/v1/sites/{id}/enrollment     a new enrollment file (not enrolled yet) (admin)
  *   DELETE /api/v1/sites/{id}              revoke a site: broker and hub refuse it (admin)
+ *   POST /api/v1/sites/{id}/commands       send a command (sync-now, collect-logs,
+ *                                          set-config, restart): queued until the site is back (admin)
+ *   GET  /api/v1/sites/{id}/commands       the site's commands, newest first (admin)
+ *   GET  /api/v1/commands/{id}             one command, its state and result (admin)
+ *   GET  /metrics                          Prometheus text (admin)
  *
  * Admin routes want `Authorization: Bearer <token>`, the relay's admin token (a file in
  * its data folder, printed at start). Errors are { error: { code, message } } in French.
@@ -19,6 +24,7 @@ import { UnauthenticatedError, ValidationError } from '@solidaire/appliance/erro
 import { grantSpacesSchema } from '@solidaire/appliance/federation';
 import { enrollRequestSchema, type EnrollmentFile, type EnrollResponse } from '@solidaire/appliance/relay-link';
 import type { Site } from './registry.js';
+import type { CommandView, Presence } from './fleet.js';
 
 export interface RelayApi {
   adminToken: string;
@@ -29,6 +35,11 @@ export interface RelayApi {
   enroll(req: z.infer<typeof enrollRequestSchema>): Promise<EnrollResponse>;
   revoke(id: string): Promise<Site>;
   online(siteKey: string): boolean;
+  presence(siteKey: string): Presence;
+  sendCommand(site: string, action: string, args: Record<string, unknown>): Promise<CommandView>;
+  commands(site: string): CommandView[];
+  command(id: string): CommandView;
+  metrics(): string;
 }
 
 const SiteSchema = z
@@ -42,8 +53,26 @@ const SiteSchema = z
     revokedAt: z.number().nullable(),
     tokenExpires: z.number().nullable(),
     online: z.boolean(),
+    lastSeen: z.number().nullable(),
+    version: z.string().nullable(),
   })
   .openapi('Site');
+const CommandSchema = z
+  .object({
+    id: z.string(),
+    site: z.string(),
+    action: z.string(),
+    args: z.record(z.string(), z.unknown()),
+    state: z.enum(['queued', 'done', 'failed']),
+    createdAt: z.number(),
+    doneAt: z.number().nullable(),
+    result: z.object({ ok: z.boolean(), output: z.unknown().optional(), error: z.string().optional(), at: z.number().optional() }).nullable(),
+  })
+  .openapi('Command');
+const SendCommand = z
+  .object({ action: z.enum(['sync-now', 'collect-logs', 'set-config', 'restart']), args: z.record(z.string(), z.unknown()).default({}) })
+  .openapi('SendCommand');
+const CommandParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const CreateSite = z
   .object({
     name: z.string().trim().min(1, 'Donnez un nom au site.').max(200),
@@ -82,7 +111,10 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
       throw new UnauthenticatedError("Il faut le jeton d'administration du relais (en-tête Authorization: Bearer …).");
     }
   };
-  const view = (s: Site) => ({ ...s, online: s.siteKey !== null && api.online(s.siteKey) });
+  const view = (s: Site) => {
+    const p = s.siteKey ? api.presence(s.siteKey) : { lastSeen: null, version: null };
+    return { ...s, online: s.siteKey !== null && api.online(s.siteKey), lastSeen: p.lastSeen, version: p.version };
+  };
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
@@ -132,6 +164,36 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
       return c.json(view(await api.revoke(c.req.valid('param').id)), 200);
     },
   );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/api/v1/sites/{id}/commands', tags: ['commands'], summary: 'Envoyer une commande à un site', request: { params: IdParams, body: body(SendCommand) }, responses: { 201: json(CommandSchema), ...errors } }),
+    async (c) => {
+      admin(c.req.header('authorization'));
+      const { action, args } = c.req.valid('json');
+      return c.json(await api.sendCommand(c.req.valid('param').id, action, args), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/sites/{id}/commands', tags: ['commands'], summary: "Les commandes d'un site", request: { params: IdParams }, responses: { 200: json(z.object({ commands: z.array(CommandSchema) })), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json({ commands: api.commands(c.req.valid('param').id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/commands/{id}', tags: ['commands'], summary: 'Une commande, son état, son résultat', request: { params: CommandParams }, responses: { 200: json(CommandSchema), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json(api.command(c.req.valid('param').id), 200);
+    },
+  );
+
+  app.get('/metrics', (c) => {
+    admin(c.req.header('authorization'));
+    return c.text(api.metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
 
   app.doc('/api/v1/openapi.json', { openapi: '3.0.0', info: { title: 'Solidaire — relais', version: '0.1.0' } });
   return app;

@@ -27,6 +27,8 @@ import { encodeGrants, ENROLLMENT_VERSION, type EnrollmentFile, type EnrollRespo
 import { SiteRegistry, type Site } from './registry.js';
 import { Broker } from './broker.js';
 import { relayApp } from './http.js';
+import { Fleet } from './fleet.js';
+import { renderMetrics } from './metrics.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 
@@ -69,6 +71,7 @@ export class Relay {
   readonly registry: SiteRegistry;
   readonly hub: Hub;
   readonly broker: Broker;
+  readonly fleet: Fleet;
   readonly adminToken: string;
   private readonly authority: Authority | undefined;
   private readonly clock: Clock;
@@ -97,8 +100,21 @@ export class Relay {
       host: opts.host ?? '0.0.0.0',
       port: opts.mqttPort ?? 1883,
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
-      onPublish: (siteKey, topic, payload) => void this.events.emit('publish', siteKey, topic, payload),
-      onPresence: (siteKey, online) => void this.events.emit('presence', siteKey, online),
+      onPublish: (siteKey, topic, payload) => {
+        this.fleet.onPublish(siteKey, topic, payload);
+        this.events.emit('publish', siteKey, topic, payload);
+      },
+      onPresence: (siteKey, online) => {
+        this.fleet.onPresence(siteKey, online).catch((e: unknown) => opts.onError?.(e));
+        this.events.emit('presence', siteKey, online);
+      },
+    });
+    this.fleet = new Fleet({
+      db: this.db,
+      clock: this.clock,
+      random,
+      registry: this.registry,
+      publish: (topic, payload) => this.broker.publish(topic, payload, { qos: 1 }),
     });
   }
 
@@ -126,6 +142,11 @@ export class Relay {
         enroll: (req) => this.enroll(req),
         revoke: (id) => this.revoke(id),
         online: (key) => this.broker.connected(key),
+        presence: (key) => this.fleet.presence(key),
+        sendCommand: (site, action, args) => this.fleet.send(site, action, args),
+        commands: (site) => (this.registry.get(site), this.fleet.commands(site)),
+        command: (id) => this.fleet.command(id),
+        metrics: () => renderMetrics(this.registry.list(), (key) => this.fleet.presence(key), this.clock.now()),
       },
       (e) => this.opts.onError?.(e),
     );

@@ -5,3 +5,5 @@ export {
   type EnrollmentFile, type EnrollRequest, type EnrollResponse,
 } from './enrollment.js';
 export { enroll, readEnrollmentFile, readRelayConfig, relayConfigSchema, EnrollmentError, RELAY_CONFIG, type RelayConfig } from './enroll.js';
+export { RelayLink, type RelayLinkOptions, type RelayLinkStatus, type Command, type CommandResult, type HealthUploads } from './client.js';
+export { commandHandler, AnsweredCommands, type BoxActions } from './commands.js';

@@ -1,0 +1,258 @@
+/**
+ * The box's MQTT link to its relay (MQTT.js, MQTT 3.1.1: aedes refuses v5). It says the
+ * box is here (retained "online", and "offline" as its last will), takes the commands
+ * the relay queued for it (a persistent session: what was sent while the box was away
+ * arrives when it comes back), answers each command once, and uploads health batches as
+ * QoS 1 while the link policy lets them through. Bytes are counted on the socket and
+ * added to the Internet link's month like the sync's.
+ *
+ * On a metered link nothing stays connected just to be connected: the box connects, does
+ * what is due, and hangs up; it comes back at the next health upload (hourly by default)
+ * or when asked (`flush()`). On a free link it stays connected, and the relay sees it go
+ * offline within the keep-alive when it stops.
+ */
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { MqttClient, type IClientOptions } from 'mqtt';
+import type { Clock } from '../clock/index.js';
+import { topics } from './topics.js';
+import type { RelayConfig } from './enroll.js';
+
+/** A command as the relay sends it. */
+export interface Command {
+  readonly id: string;
+  readonly action: string;
+  readonly args: Record<string, unknown>;
+}
+
+export interface CommandResult {
+  readonly ok: boolean;
+  readonly output?: unknown;
+  readonly error?: string;
+}
+
+/** Where health batches come from (the health room implements it). */
+export interface HealthUploads {
+  /** The oldest batch not uploaded yet, compressed, or null when all is sent. */
+  pendingBatch(): { id: string; payload: Uint8Array } | null;
+  markUploaded(id: string): void;
+}
+
+export interface RelayLinkOptions {
+  readonly config: RelayConfig;
+  readonly clock: Clock;
+  /** Run a command; its result goes back to the relay. Unknown actions answer an error. */
+  readonly commands: (cmd: Command) => Promise<CommandResult>;
+  readonly health?: HealthUploads;
+  /** Whether the link to the relay is metered (then: connect, do what is due, hang up). */
+  readonly metered: () => boolean;
+  /** Whether health may cross the link now (the budget's control class: always, unless the box is frugal). */
+  readonly mayUpload?: () => boolean;
+  /** Bytes counted on the MQTT socket, for the link's month. */
+  readonly onBytes?: (bytesIn: number, bytesOut: number) => void;
+  /** Ids of commands already answered (kept by the caller across restarts). */
+  readonly answered?: { has(id: string): boolean; add(id: string): void };
+  readonly keepaliveSeconds?: number;
+  /** Quiet time after connecting that says the queued commands have all arrived (ms). */
+  readonly settleQuietMs?: number;
+  /** On a metered link, how often to connect when nothing else asks (default: hourly). */
+  readonly visitEveryMs?: number;
+  readonly onError?: (e: unknown) => void;
+  readonly version?: string;
+}
+
+export interface RelayLinkStatus {
+  readonly connected: boolean;
+  readonly lastConnectedAt: number | null;
+  readonly lastError: string | null;
+  readonly commandsHandled: number;
+  readonly batchesUploaded: number;
+}
+
+export class RelayLink {
+  private client: MqttClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private busy: Promise<void> | undefined;
+  private lastConnectedAt: number | null = null;
+  private lastError: string | null = null;
+  private commandsHandled = 0;
+  private batchesUploaded = 0;
+  private readonly answeredHere = new Set<string>();
+
+  constructor(private readonly opts: RelayLinkOptions) {}
+
+  status(): RelayLinkStatus {
+    return {
+      connected: this.client?.connected === true,
+      lastConnectedAt: this.lastConnectedAt,
+      lastError: this.lastError,
+      commandsHandled: this.commandsHandled,
+      batchesUploaded: this.batchesUploaded,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    const every = this.opts.visitEveryMs ?? 3600_000;
+    this.timer = setInterval(() => void this.flush(), this.opts.metered() ? every : Math.min(every, 60_000));
+    this.timer.unref();
+    await this.flush();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.busy?.catch(() => {});
+    await this.disconnect(true);
+  }
+
+  /**
+   * Do what is due now: connect if needed, take queued commands, upload health. On a
+   * metered link, hang up afterwards. Never throws; the error is in status().
+   */
+  flush(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.busy ??= this.visit().finally(() => (this.busy = undefined));
+    return this.busy;
+  }
+
+  private async visit(): Promise<void> {
+    try {
+      const client = await this.ensureConnected();
+      // Commands queued while we were away arrive right after the session resumes.
+      await this.settle(client);
+      await this.upload(client);
+      if (this.opts.metered()) await this.disconnect(false);
+    } catch (e) {
+      this.lastError = e instanceof Error ? e.message : String(e);
+      this.opts.onError?.(e);
+      await this.disconnect(true).catch(() => {});
+    }
+  }
+
+  private async ensureConnected(): Promise<MqttClient> {
+    if (this.client?.connected) return this.client;
+    const { config } = this.opts;
+    const url = new URL(config.mqtt.url);
+    if (url.protocol !== 'mqtt:') throw new Error(`the relay's MQTT address must be mqtt://…, not ${url.protocol}`);
+    const self = config.mqtt.username;
+    const options: IClientOptions = {
+      protocolVersion: 4,
+      clientId: self,
+      username: self,
+      password: config.mqtt.password,
+      clean: false,
+      keepalive: this.opts.keepaliveSeconds ?? (this.opts.metered() ? 1200 : 60),
+      reconnectPeriod: 0,
+      connectTimeout: 20_000,
+      will: { topic: topics.state(self), payload: Buffer.from('offline'), qos: 1, retain: true },
+    };
+    const client = new MqttClient(() => this.socket(url.hostname, Number(url.port || 1883)), options);
+    client.on('message', (topic, payload) => void this.onMessage(client, topic, payload));
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+      client.once('close', () => reject(new Error('the relay closed the connection')));
+    });
+    client.on('error', (e) => (this.lastError = e.message));
+    this.client = client;
+    this.lastConnectedAt = this.opts.clock.now();
+    this.lastError = null;
+    await client.subscribeAsync(topics.commands(self), { qos: 1 });
+    await client.publishAsync(topics.state(self), JSON.stringify({ state: 'online', version: this.opts.version ?? null }), { qos: 1, retain: true });
+    return client;
+  }
+
+  /** A TCP socket whose bytes are counted for the link's month. */
+  private socket(host: string, port: number): Socket {
+    const socket = tcpConnect({ host, port });
+    const write = socket.write.bind(socket);
+    socket.write = ((chunk: Uint8Array | string, ...rest: unknown[]) => {
+      this.opts.onBytes?.(0, typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof socket.write;
+    socket.on('data', (d: Buffer) => this.opts.onBytes?.(d.length, 0));
+    return socket;
+  }
+
+  private pendingCommands = new Set<Promise<void>>();
+
+  private async onMessage(client: MqttClient, topic: string, payload: Buffer): Promise<void> {
+    const id = topic.split('/').pop() ?? '';
+    if (!id || this.answeredHere.has(id) || this.opts.answered?.has(id)) return;
+    this.answeredHere.add(id);
+    const task = (async () => {
+      let cmd: Command;
+      try {
+        const raw = JSON.parse(payload.toString('utf8')) as { action?: unknown; args?: unknown };
+        if (typeof raw.action !== 'string') throw new Error('no action');
+        cmd = { id, action: raw.action, args: (raw.args && typeof raw.args === 'object' ? raw.args : {}) as Record<string, unknown> };
+      } catch {
+        await this.answer(client, id, { ok: false, error: 'commande illisible (JSON { "action": … } attendu)' });
+        return;
+      }
+      let result: CommandResult;
+      try {
+        result = await this.opts.commands(cmd);
+      } catch (e) {
+        result = { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+      await this.answer(client, id, result);
+    })();
+    this.pendingCommands.add(task);
+    await task.finally(() => this.pendingCommands.delete(task));
+  }
+
+  private async answer(client: MqttClient, id: string, result: CommandResult): Promise<void> {
+    const self = this.opts.config.mqtt.username;
+    await client.publishAsync(topics.result(self, id), JSON.stringify({ ...result, at: this.opts.clock.now() }), { qos: 1 });
+    this.opts.answered?.add(id);
+    this.commandsHandled++;
+  }
+
+  /**
+   * Let the commands the broker queued for us arrive (it sends them as the session
+   * resumes): wait until the line has been quiet for a moment, then for their answers.
+   */
+  private async settle(client: MqttClient): Promise<void> {
+    const quietMs = this.opts.settleQuietMs ?? 300;
+    await new Promise<void>((resolve) => {
+      let quiet = setTimeout(done, quietMs);
+      const cap = setTimeout(done, quietMs * 10);
+      function onPacket() {
+        clearTimeout(quiet);
+        quiet = setTimeout(done, quietMs);
+      }
+      function done() {
+        clearTimeout(quiet);
+        clearTimeout(cap);
+        client.off('packetreceive', onPacket);
+        resolve();
+      }
+      client.on('packetreceive', onPacket);
+    });
+    await Promise.all([...this.pendingCommands]);
+  }
+
+  private async upload(client: MqttClient): Promise<void> {
+    const health = this.opts.health;
+    if (!health) return;
+    const self = this.opts.config.mqtt.username;
+    for (let batch = health.pendingBatch(); batch; batch = health.pendingBatch()) {
+      if (this.opts.mayUpload && !this.opts.mayUpload()) return;
+      await client.publishAsync(topics.health(self), Buffer.from(batch.payload), { qos: 1 });
+      health.markUploaded(batch.id);
+      this.batchesUploaded++;
+    }
+  }
+
+  private async disconnect(force: boolean): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    await Promise.all([...this.pendingCommands]).catch(() => {});
+    // A clean hang-up: no last will; the relay keeps our session and knows we visited.
+    await client.endAsync(force).catch(() => {});
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The fleet as the relay sees it: presence (online now, last seen, version) from the
+ * sites' retained state and the broker's connections, and commands — each with an id, a
+ * state (queued → done | failed) and its result. A command is published QoS 1 to the
+ * site's persistent session, so it waits in the broker while the site is away (also
+ * across a restart of the relay); it is published again when the site comes back, and
+ * the site answers each id once.
+ */
+import { sql, type Db } from '@solidaire/appliance/db';
+import { newId, type Clock, type Random } from '@solidaire/appliance/clock';
+import { NotFoundError, ValidationError } from '@solidaire/appliance/errors';
+import { parseTopic, topics } from '@solidaire/appliance/relay-link';
+import type { SiteRegistry } from './registry.js';
+
+export const ACTIONS = ['sync-now', 'collect-logs', 'set-config', 'restart'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface CommandView {
+  readonly id: string;
+  readonly site: string;
+  readonly action: string;
+  readonly args: Record<string, unknown>;
+  readonly state: 'queued' | 'done' | 'failed';
+  readonly createdAt: number;
+  readonly doneAt: number | null;
+  readonly result: { ok: boolean; output?: unknown; error?: string; at?: number } | null;
+}
+
+export interface Presence {
+  readonly online: boolean;
+  readonly lastSeen: number | null;
+  readonly version: string | null;
+}
+
+interface CommandRow {
+  id: string;
+  site: string;
+  action: string;
+  args: string;
+  state: CommandView['state'];
+  created_at: number;
+  done_at: number | null;
+  result: string | null;
+}
+
+const toView = (r: CommandRow): CommandView => ({
+  id: r.id,
+  site: r.site,
+  action: r.action,
+  args: JSON.parse(r.args) as Record<string, unknown>,
+  state: r.state,
+  createdAt: r.created_at,
+  doneAt: r.done_at,
+  result: r.result ? (JSON.parse(r.result) as CommandView['result']) : null,
+});
+
+export interface FleetDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly registry: SiteRegistry;
+  /** Publish as the relay (QoS 1) to a topic. */
+  readonly publish: (topic: string, payload: string) => Promise<void>;
+}
+
+export class Fleet {
+  constructor(private readonly deps: FleetDeps) {}
+
+  presence(siteKey: string): Presence {
+    const row = sql<[string], { online: number; last_seen: number; version: string | null }>(
+      this.deps.db,
+      'SELECT online, last_seen, version FROM presence WHERE site_key = ?',
+    ).get(siteKey);
+    return row ? { online: row.online === 1, lastSeen: row.last_seen, version: row.version } : { online: false, lastSeen: null, version: null };
+  }
+
+  /** The broker says a site connected or left. */
+  async onPresence(siteKey: string, online: boolean): Promise<void> {
+    const now = this.deps.clock.now();
+    sql(
+      this.deps.db,
+      `INSERT INTO presence (site_key, online, last_seen) VALUES (?, ?, ?)
+       ON CONFLICT (site_key) DO UPDATE SET online = excluded.online, last_seen = excluded.last_seen`,
+    ).run(siteKey, online ? 1 : 0, now);
+    // Commands still waiting go again: a site that had no session yet never got them.
+    if (online) {
+      const site = this.deps.registry.byKey(siteKey);
+      if (!site) return;
+      for (const c of this.commands(site.id).filter((c) => c.state === 'queued')) await this.deliver(siteKey, c);
+    }
+  }
+
+  /** Something a site published (already authorised by the broker). */
+  onPublish(siteKey: string, topic: string, payload: Buffer): void {
+    const t = parseTopic(topic);
+    if (!t || t.kind === 'head' || t.site !== siteKey) return;
+    if (t.kind === 'state') {
+      let version: string | null = null;
+      try {
+        version = (JSON.parse(payload.toString('utf8')) as { version?: string | null }).version ?? null;
+      } catch {
+        // "offline" (the last will) or anything else: presence only.
+      }
+      sql(
+        this.deps.db,
+        `INSERT INTO presence (site_key, online, last_seen, version) VALUES (?, 1, ?, ?)
+         ON CONFLICT (site_key) DO UPDATE SET last_seen = excluded.last_seen, version = coalesce(excluded.version, presence.version)`,
+      ).run(siteKey, this.deps.clock.now(), version);
+    } else if (t.kind === 'result') {
+      let result: CommandView['result'];
+      try {
+        result = JSON.parse(payload.toString('utf8')) as CommandView['result'];
+      } catch {
+        result = { ok: false, error: 'réponse illisible de la boîte' };
+      }
+      const site = this.deps.registry.byKey(siteKey);
+      if (!site) return;
+      sql(
+        this.deps.db,
+        "UPDATE commands SET state = ?, result = ?, done_at = ? WHERE id = ? AND site = ? AND state = 'queued'",
+      ).run(result?.ok ? 'done' : 'failed', JSON.stringify(result), this.deps.clock.now(), t.id, site.id);
+    }
+  }
+
+  async send(siteId: string, action: string, args: Record<string, unknown>): Promise<CommandView> {
+    const site = this.deps.registry.get(siteId);
+    if (!(ACTIONS as readonly string[]).includes(action)) throw new ValidationError(`Commande inconnue « ${action} » : ${ACTIONS.join(', ')}.`);
+    if (!site.siteKey || site.revokedAt !== null) throw new ValidationError("Ce site n'est pas inscrit (ou il est révoqué) : il ne peut pas recevoir de commande.");
+    const id = newId(this.deps.random);
+    sql(this.deps.db, "INSERT INTO commands (id, site, action, args, state, created_at) VALUES (?, ?, ?, ?, 'queued', ?)").run(
+      id,
+      site.id,
+      action,
+      JSON.stringify(args),
+      this.deps.clock.now(),
+    );
+    const cmd = this.command(id);
+    await this.deliver(site.siteKey, cmd);
+    return cmd;
+  }
+
+  command(id: string): CommandView {
+    const row = sql<[string], CommandRow>(this.deps.db, 'SELECT * FROM commands WHERE id = ?').get(id);
+    if (!row) throw new NotFoundError("Cette commande n'existe pas.");
+    return toView(row);
+  }
+
+  commands(siteId: string): CommandView[] {
+    return sql<[string], CommandRow>(this.deps.db, 'SELECT * FROM commands WHERE site = ? ORDER BY created_at DESC, id').all(siteId).map(toView);
+  }
+
+  private deliver(siteKey: string, c: CommandView): Promise<void> {
+    return this.deps.publish(topics.command(siteKey, c.id), JSON.stringify({ action: c.action, args: c.args }));
+  }
+}
