@@ -4,30 +4,22 @@
  * state and result in the relay's API; presence follows the box.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Appliance } from '@solidaire/appliance';
 import { FakeClock, seededRandom } from '@solidaire/appliance/clock';
+import { scratch } from '@solidaire/appliance/testing';
 import { performSetup } from '@solidaire/appliance/setup';
 import { enroll, type EnrollmentFile } from '@solidaire/appliance/relay-link';
 import { Relay } from './relay.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'solidaire-cmd-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const scratchpad = scratch();
+afterEach(() => scratchpad.clean());
+const tmp = () => scratchpad.dir('solidaire-cmd-');
 
 async function startRelay(clock: FakeClock, dataDir: string, authorityDir: string) {
   const relay = new Relay({ dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, hubListen: ['/ip4/127.0.0.1/tcp/0'], authorityDir, clock, random: seededRandom(5) });
   const addresses = await relay.start();
-  cleanup.push(() => relay.stop());
+  scratchpad.defer(() => relay.stop());
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${addresses.http}${path}`, {
       method,
@@ -41,7 +33,7 @@ async function startRelay(clock: FakeClock, dataDir: string, authorityDir: strin
 
 function appliance(dataDir: string, clock: FakeClock, restart: () => void) {
   const a = new Appliance({ dataDir, clock, random: seededRandom(7), port: 0, host: '127.0.0.1', restart, logError: () => {} });
-  cleanup.push(() => a.stop());
+  scratchpad.defer(() => a.stop());
   return a;
 }
 

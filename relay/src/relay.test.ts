@@ -5,28 +5,21 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { Appliance } from '@solidaire/appliance';
 import { FakeClock, seededRandom } from '@solidaire/appliance/clock';
+import { scratch } from '@solidaire/appliance/testing';
 import { performSetup } from '@solidaire/appliance/setup';
 import { enroll, EnrollmentError, enrollProof, topics, type EnrollmentFile } from '@solidaire/appliance/relay-link';
 import { Relay } from './relay.js';
 
 const run = promisify(execFile);
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'solidaire-relay-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const scratchpad = scratch();
+afterEach(() => scratchpad.clean());
+const tmp = () => scratchpad.dir('solidaire-relay-');
 
 async function startRelay(clock: FakeClock, dataDir = tmp(), authorityDir = tmp()) {
   const relay = new Relay({ dataDir, host: '127.0.0.1', httpPort: 0, mqttPort: 0, hubListen: ['/ip4/127.0.0.1/tcp/0'], authorityDir, clock, random: seededRandom(5) });
@@ -37,14 +30,14 @@ async function startRelay(clock: FakeClock, dataDir = tmp(), authorityDir = tmp(
     stopped = true;
     await relay.stop();
   };
-  cleanup.push(stop);
+  scratchpad.defer(stop);
   return { relay, addresses, stop, dataDir, authorityDir };
 }
 
 async function box(clock: FakeClock, seed: number) {
   const appliance = new Appliance({ dataDir: tmp(), clock, random: seededRandom(seed), logError: () => {} });
   await performSetup(appliance.services, { siteName: `Boîte ${seed}`, admin: { username: 'admin', displayName: 'Admin', password: 'correct-horse-battery' } });
-  cleanup.push(() => appliance.stop());
+  scratchpad.defer(() => appliance.stop());
   return appliance;
 }
 
@@ -158,7 +151,7 @@ describe('relay: broker', () => {
 
     // Subscriptions: its own commands yes, another site's no.
     const client = await connect(a.config.mqtt.url, a.siteId, a.config.mqtt.password);
-    cleanup.push(() => client.endAsync());
+    scratchpad.defer(() => client.endAsync());
     expect((await client.subscribeAsync(topics.commands(a.siteId), { qos: 1 })).map((g) => g.qos)).toEqual([1]);
     // Refused filters come back as 0x80 in the SUBACK (MQTT.js turns that into an error); the connection stays.
     await expect(client.subscribeAsync(topics.commands(b.siteId), { qos: 1 })).rejects.toThrow(/Subscribe error/);
@@ -184,7 +177,7 @@ describe('relay: broker', () => {
 
     const received = new Promise<{ topic: string; payload: string }>((resolve) => {
       void connect(url(), a.siteId, a.config.mqtt.password, session).then((c2) => {
-        cleanup.push(() => c2.endAsync());
+        scratchpad.defer(() => c2.endAsync());
         c2.on('message', (topic, payload) => resolve({ topic, payload: payload.toString() }));
       });
     });

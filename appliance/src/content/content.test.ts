@@ -4,32 +4,22 @@
  * is not pinned does not, and unpinned content is evicted least recently used first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Appliance } from '../appliance.js';
 import { FakeClock, seededRandom } from '../clock/index.js';
 import { performSetup } from '../setup/index.js';
 import { Authority } from '../federation/index.js';
-import { TestClient, TEST_PASSWORD, testBox, type TestBox } from '../testing/index.js';
+import { TestClient, TEST_PASSWORD, testBox, type TestBox, scratch } from '../testing/index.js';
 import { evictContent } from './index.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'solidaire-content-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const scratchpad = scratch();
+afterEach(() => scratchpad.clean());
+const tmp = () => scratchpad.dir('solidaire-content-');
 
 async function site(clock: FakeClock, name: string, seed: number, peers: Array<string | { address: string; link: string }> = []) {
   const appliance = new Appliance({ dataDir: tmp(), clock, random: seededRandom(seed), p2pListen: ['/ip4/127.0.0.1/tcp/0'], peers, logError: () => {} });
   await performSetup(appliance.services, { siteName: name, admin: { username: 'admin', displayName: 'Admin', password: TEST_PASSWORD } });
   await appliance.services.network.start();
-  cleanup.push(() => appliance.stop());
+  scratchpad.defer(() => appliance.stop());
   const client = new TestClient(appliance);
   await client.login('admin', TEST_PASSWORD);
   return { appliance, client, id: appliance.services.site.id, addr: () => appliance.services.network.status().addresses[0]! };

@@ -6,9 +6,7 @@
  * materialising it or showing it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { openDatabase, type Db } from '../db/index.js';
 import { FakeClock, seededRandom } from '../clock/index.js';
@@ -19,17 +17,11 @@ import { BlobStore } from '../blobs/index.js';
 import { Authority, hostsWithGrants } from '../federation/index.js';
 import { Hub } from '../hub/index.js';
 import { Network } from './index.js';
+import { scratch } from '../testing/index.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'solidaire-mesh-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const scratchpad = scratch();
+afterEach(() => scratchpad.clean());
+const tmp = () => scratchpad.dir('solidaire-mesh-');
 
 interface Box {
   db: Db;
@@ -53,7 +45,8 @@ async function box(clock: FakeClock, hosted: string[], peers: Array<{ address: s
     ...(carryQuotaBytes !== undefined ? { carryQuotaBytes } : {}),
   });
   await network.start();
-  cleanup.push(() => void db.close(), () => network.stop());
+  scratchpad.defer(() => db.close());
+  scratchpad.defer(() => network.stop());
   return { db, log, network, blobs, siteId: key.siteId, addr: () => network.status().addresses[0]! };
 }
 
@@ -66,7 +59,7 @@ describe('carrying for neighbours', () => {
     const authority = Authority.open(tmp(), clock);
     const hub = new Hub({ dataDir: tmp(), listen: ['/ip4/127.0.0.1/tcp/0'], clock, random: seededRandom(9) });
     await hub.start();
-    cleanup.push(() => hub.stop());
+    scratchpad.defer(() => hub.stop());
     const hubAddr = hub.network.status().addresses[0]!;
 
     const c = await box(clock, ['gg'], [{ address: hubAddr }]);

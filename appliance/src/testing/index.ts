@@ -64,3 +64,4 @@ export async function testBox(opts: { seed?: number; spaces?: Array<{ id: string
     },
   };
 }
+export { scratch, type Scratch } from './scratch.js';
