@@ -157,6 +157,21 @@ export class Appliance {
         configureLink: (s) => network.policy.configure(s),
         restart: this.opts.restart ?? (() => process.kill(process.pid, 'SIGTERM')),
       }),
+      heads: {
+        // The spaces this box is granted and hosts: those whose heads the relay lets it follow.
+        spaces: () => {
+          const granted = network.entitlements.grantOf(this.services.site.id)?.spaces ?? {};
+          return this.services.spaces.list().map((s) => s.id).filter((id) => granted[id] === 'host');
+        },
+        onHead: (space, vector) => {
+          // Sync only when the hub holds something this box lacks.
+          const mine = this.services.log.versionVector(space);
+          const behind = Object.entries(vector).some(([author, streams]) =>
+            Object.entries(streams ?? {}).some(([kind, seq]) => (seq ?? 0) > ((mine[author] as Record<string, number> | undefined)?.[kind] ?? 0)),
+          );
+          if (behind) void network.syncNow().catch((e: unknown) => this.logError(e, false));
+        },
+      },
       onError: (e) => this.note(`relais : ${e instanceof Error ? e.message : String(e)}`),
     });
     await this.relay.start();

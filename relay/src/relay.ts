@@ -23,7 +23,7 @@ import { openDatabase, type Db } from '@solidaire/appliance/db';
 import { cryptoRandom, systemClock, type Clock, type Random } from '@solidaire/appliance/clock';
 import { Hub } from '@solidaire/appliance/hub';
 import { Authority, type GrantSpaces } from '@solidaire/appliance/federation';
-import { encodeGrants, ENROLLMENT_VERSION, type EnrollmentFile, type EnrollResponse, type EnrollRequest } from '@solidaire/appliance/relay-link';
+import { encodeGrants, topics, ENROLLMENT_VERSION, type EnrollmentFile, type EnrollResponse, type EnrollRequest } from '@solidaire/appliance/relay-link';
 import { SiteRegistry, type Site } from './registry.js';
 import { Broker } from './broker.js';
 import { relayApp } from './http.js';
@@ -76,6 +76,7 @@ export class Relay {
   private readonly authority: Authority | undefined;
   private readonly clock: Clock;
   private server: Server | undefined;
+  private readonly heads = new Map<string, string>();
 
   constructor(private readonly opts: RelayOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -92,6 +93,9 @@ export class Relay {
       random,
       // A revoked site is refused at once, whatever the grants say.
       refuse: (peer) => this.registry.isRevokedKey(peer),
+      afterSession: (_peer, result) => {
+        if (result.receivedOps > 0) this.publishHeads().catch((e: unknown) => opts.onError?.(e));
+      },
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
     this.broker = new Broker({
@@ -126,6 +130,7 @@ export class Relay {
     }
     await this.hub.start();
     await this.broker.start();
+    await this.publishHeads();
     const app = relayApp(
       {
         adminToken: this.adminToken,
@@ -224,6 +229,20 @@ export class Relay {
       await this.hub.network.hangUp(site.siteKey);
     }
     return site;
+  }
+
+  /**
+   * Publish, retained, what the hub holds of each space (its version vector), when it
+   * changed: a box following a head syncs only when the hub has something it lacks.
+   */
+  async publishHeads(): Promise<void> {
+    for (const space of this.hub.network.held()) {
+      if (space.startsWith('$')) continue;
+      const head = JSON.stringify(this.hub.log.versionVector(space));
+      if (this.heads.get(space) === head) continue;
+      this.heads.set(space, head);
+      await this.broker.publish(topics.head(space), head, { qos: 1, retain: true });
+    }
   }
 
   /** The hub's own grant: carry every space any site hosts. */

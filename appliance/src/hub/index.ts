@@ -25,6 +25,8 @@ export interface HubOptions {
   /** Bytes the hub may hold for the spaces it carries (default: no limit). */
   readonly carryQuotaBytes?: number;
   readonly syncEveryMs?: number;
+  /** Told after every session (the relay publishes the new heads). */
+  readonly afterSession?: NetworkOptions['afterSession'];
   /** Peers refused whatever their grants (a site the relay revoked). */
   readonly refuse?: (peer: string) => boolean;
   readonly clock?: Clock;
@@ -60,6 +62,7 @@ export class Hub {
       carryQuotaBytes: opts.carryQuotaBytes ?? Number.MAX_SAFE_INTEGER,
       keepAllContent: true,
       ...(opts.refuse ? { refuse: opts.refuse } : {}),
+      ...(opts.afterSession ? { afterSession: opts.afterSession } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),

@@ -14,7 +14,8 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { MqttClient, type IClientOptions } from 'mqtt';
 import type { Clock } from '../clock/index.js';
-import { topics } from './topics.js';
+import { parseTopic, topics } from './topics.js';
+import type { VersionVector } from '../ops/index.js';
 import type { RelayConfig } from './enroll.js';
 
 /** A command as the relay sends it. */
@@ -43,6 +44,11 @@ export interface RelayLinkOptions {
   /** Run a command; its result goes back to the relay. Unknown actions answer an error. */
   readonly commands: (cmd: Command) => Promise<CommandResult>;
   readonly health?: HealthUploads;
+  /**
+   * Heads: the relay's hub tells, per space, what it holds; the box follows the heads of
+   * its spaces and syncs only when the hub holds something it lacks.
+   */
+  readonly heads?: { spaces(): string[]; onHead(space: string, vector: VersionVector): void };
   /** Whether the link to the relay is metered (then: connect, do what is due, hang up). */
   readonly metered: () => boolean;
   /** Whether health may cross the link now (the budget's control class: always, unless the box is frugal). */
@@ -66,6 +72,8 @@ export interface RelayLinkStatus {
   readonly lastError: string | null;
   readonly commandsHandled: number;
   readonly batchesUploaded: number;
+  /** Head notices received (each may have started a sync). */
+  readonly heads: number;
 }
 
 export class RelayLink {
@@ -77,6 +85,7 @@ export class RelayLink {
   private lastError: string | null = null;
   private commandsHandled = 0;
   private batchesUploaded = 0;
+  private headsReceived = 0;
   private readonly answeredHere = new Set<string>();
 
   constructor(private readonly opts: RelayLinkOptions) {}
@@ -88,6 +97,7 @@ export class RelayLink {
       lastError: this.lastError,
       commandsHandled: this.commandsHandled,
       batchesUploaded: this.batchesUploaded,
+      heads: this.headsReceived,
     };
   }
 
@@ -160,6 +170,10 @@ export class RelayLink {
     this.lastConnectedAt = this.opts.clock.now();
     this.lastError = null;
     await client.subscribeAsync(topics.commands(self), { qos: 1 });
+    // Heads are a hint: a refused one (a grant not yet known to the relay) costs a sync, not the link.
+    for (const space of this.opts.heads?.spaces() ?? []) {
+      await client.subscribeAsync(topics.head(space), { qos: 1 }).catch((e: unknown) => this.opts.onError?.(e));
+    }
     await client.publishAsync(topics.state(self), JSON.stringify({ state: 'online', version: this.opts.version ?? null }), { qos: 1, retain: true });
     return client;
   }
@@ -179,7 +193,18 @@ export class RelayLink {
   private pendingCommands = new Set<Promise<void>>();
 
   private async onMessage(client: MqttClient, topic: string, payload: Buffer): Promise<void> {
-    const id = topic.split('/').pop() ?? '';
+    const t = parseTopic(topic);
+    if (t?.kind === 'head') {
+      this.headsReceived++;
+      try {
+        this.opts.heads?.onHead(t.space, JSON.parse(payload.toString('utf8')) as VersionVector);
+      } catch (e) {
+        this.opts.onError?.(e);
+      }
+      return;
+    }
+    if (t?.kind !== 'cmd') return;
+    const id = t.id;
     if (!id || this.answeredHere.has(id) || this.opts.answered?.has(id)) return;
     this.answeredHere.add(id);
     const task = (async () => {
