@@ -82,8 +82,7 @@ export class Appliance {
       afterSession: () => void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES),
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
-      // An enrolled box also syncs with its relay's hub, over the Internet link.
-      peers: [...(opts.peers ?? []), ...(readRelayConfig(opts.dataDir)?.hub ?? [])],
+      ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),
       onError: (e) => this.logError(e, false),
     });
@@ -143,6 +142,8 @@ export class Appliance {
     const config = this.opts.relayLink === false ? null : readRelayConfig(this.opts.dataDir);
     if (!config) return;
     const { network, clock } = this.services;
+    // An enrolled box also syncs with its relay's hub, over the Internet link.
+    for (const address of config.hub) network.addPeer(address, DEFAULT_LINK);
     this.relay = new RelayLink({
       config,
       clock,

@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { Relay } from './relay.js';
+import { startFullDemo } from './demo.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -42,25 +43,39 @@ export function relayCommand(): Command {
       console.log(`Relais Solidaire — API ${a.http}, MQTT ${a.mqtt}`);
       for (const h of a.hub) console.log(`  synchronisation : ${h}`);
       console.log(`  jeton d'administration : ${relay.adminToken}`);
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`\n${signal} reçu : arrêt propre…`);
-        relay.stop().then(() => process.exit(0), (e: unknown) => {
-          console.error(e);
-          process.exit(1);
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignal(() => relay.stop());
     });
 }
 
-/** Run `solidaire relay …` (argv as process.argv). */
+function stopOnSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} reçu : arrêt propre…`);
+    stop().then(() => process.exit(0), (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => handler('SIGINT'));
+  process.once('SIGTERM', () => handler('SIGTERM'));
+}
+
+export function startCommand(): Command {
+  return new Command('start')
+    .description('démarre la démonstration : le relais et deux boîtes, avec les réglages intégrés (données sous ./data)')
+    .option('--data <dir>', 'dossier des données', 'data')
+    .action(async (o: { data: string }) => {
+      const demo = await startFullDemo({ dataDir: resolve(o.data), log: (line) => console.log(line) });
+      stopOnSignal(() => demo.stop());
+    });
+}
+
+/** Run `solidaire relay …` or `solidaire start …` (argv as process.argv). */
 export async function main(argv: string[]): Promise<void> {
   try {
-    const program = new Command('solidaire').addCommand(relayCommand());
+    const program = new Command('solidaire').addCommand(relayCommand()).addCommand(startCommand());
     await program.parseAsync(argv);
   } catch (err) {
     console.error(`solidaire : ${err instanceof Error ? err.message : String(err)}`);

@@ -191,6 +191,11 @@ export class Relay {
     if (this.db.open) this.db.close();
   }
 
+  /** The enrollment file of a site just created (or renewed) with its token. */
+  enrollmentFileFor(site: Site, token: string): EnrollmentFile {
+    return this.enrollmentFile(site, token);
+  }
+
   private enrollmentFile(site: Site, token: string): EnrollmentFile {
     const a = this.addresses();
     return {

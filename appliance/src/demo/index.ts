@@ -20,6 +20,10 @@ export interface DemoOptions {
   readonly host?: string;
   /** Seconds between sync rounds (default 10). */
   readonly syncSeconds?: number;
+  /** Lines about the rest of the system (the relay), printed with the boxes'. */
+  readonly also?: readonly string[];
+  /** Called for each box once it is set up, before it starts (the relay's demo enrolls it). */
+  readonly beforeStart?: (appliance: Appliance, box: { siteName: string; grant: GrantSpaces; dataDir: string }) => Promise<void>;
 }
 
 export interface Demo {
@@ -69,6 +73,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       }
       // Enrollment: the federation's key and every grant issued so far.
       s.network.enroll(authority.federationId, authority.history());
+      await opts.beforeStart?.(appliance, { siteName: box.siteName, grant: box.grant, dataDir: join(opts.dataDir, box.dir) });
       urls.push(await appliance.start());
       peers = [...s.network.status().addresses];
     }
@@ -80,6 +85,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   opts.log(`Solidaire ${VERSION} — démonstration`);
   BOXES.forEach((box, i) => opts.log(`  ${box.siteName.padEnd(8)} ${urls[i]}   (API : ${urls[i]}/api/v1/openapi.json)`));
   opts.log(`  Youri et Grigny se synchronisent toutes les ${resync / 1000} s (état : /api/v1/sync/status).`);
+  for (const line of opts.also ?? []) opts.log(line);
   opts.log('');
   opts.log(`Comptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
   for (const a of DEMO_ACCOUNTS) opts.log(`  ${a.username.padEnd(8)} ${a.displayName} — ${a.what}`);

@@ -94,7 +94,7 @@ export class Network {
   private readonly store: OpLogSyncStore;
   private readonly peerVectors: PeerVectors;
   private readonly blobs: StoreBlobs | undefined;
-  private readonly configured: ReadonlyArray<{ address: string; peer: string | undefined; link: string }>;
+  private readonly configured: Array<{ address: string; peer: string | undefined; link: string }>;
   private readonly recorded = new Map<string, { bytesIn: number; bytesOut: number }>();
   private lastRecordAt = 0;
   private node: P2PNode | undefined;
@@ -281,6 +281,12 @@ export class Network {
       (a, b) => Number(this.policy.settings(a.link).metered) - Number(this.policy.settings(b.link).metered),
     );
     return [...found.filter((p) => !this.configured.some((c) => c.peer === p)), ...configured.map((c) => c.address)];
+  }
+
+  /** Dial this address too from now on (e.g. the relay's hub, once enrolled); idempotent. */
+  addPeer(address: string, link = DEFAULT_LINK): void {
+    if (this.configured.some((c) => c.address === address)) return;
+    this.configured.push({ address, peer: /\/p2p\/([^/]+)$/.exec(address)?.[1], link });
   }
 
   /** Close every connection with a peer now (e.g. it was revoked). */
