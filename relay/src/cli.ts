@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
+import { stopOnSignal } from '@solidaire/appliance/cli';
 import { Relay } from './relay.js';
 import { startFullDemo } from './demo.js';
 
@@ -45,21 +46,6 @@ export function relayCommand(): Command {
       console.log(`  jeton d'administration : ${relay.adminToken}`);
       stopOnSignal(() => relay.stop());
     });
-}
-
-function stopOnSignal(stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal} reçu : arrêt propre…`);
-    stop().then(() => process.exit(0), (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    });
-  };
-  process.once('SIGINT', () => handler('SIGINT'));
-  process.once('SIGTERM', () => handler('SIGTERM'));
 }
 
 export function startCommand(): Command {

@@ -42,7 +42,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Run until SIGINT/SIGTERM, then stop cleanly (ports, timers, database). */
-function stopOnSignal(stop: () => Promise<void>): void {
+export function stopOnSignal(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: string) => {
     if (stopping) return;
