@@ -7,6 +7,7 @@
  * the spaces it is granted (relay-link/topics.ts). A revoked site is disconnected at once.
  */
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -27,6 +28,8 @@ export interface BrokerOptions {
   readonly dir: string;
   readonly host?: string;
   readonly port?: number;
+  /** MQTT over TLS as well (port 8883 by default), with this key and certificate (PEM). */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer; readonly port?: number };
   /** The spaces a site is granted (for the heads it may follow). */
   readonly spacesOf: (siteKey: string) => ReadonlySet<string>;
   /** Every message a site publishes, after it is authorised (ingestion into the fleet). */
@@ -40,6 +43,7 @@ const BAD_CREDENTIALS = 4;
 export class Broker {
   private aedes: Aedes | undefined;
   private tcp: Server | undefined;
+  private tls: TlsServer | undefined;
   private ws: WebSocketServer | undefined;
   private level: Level<string, Buffer> | undefined;
 
@@ -47,6 +51,11 @@ export class Broker {
 
   get port(): number {
     return (this.tcp?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  /** The MQTT over TLS port, or 0 without TLS. */
+  get tlsPort(): number {
+    return (this.tls?.address() as AddressInfo | null)?.port ?? 0;
   }
 
   async start(): Promise<void> {
@@ -94,6 +103,15 @@ export class Broker {
       this.tcp!.once('error', reject);
       this.tcp!.listen(this.opts.port ?? 1883, this.opts.host ?? '0.0.0.0', () => resolve());
     });
+    if (this.opts.tls) {
+      const { key, cert, port } = this.opts.tls;
+      const tls = createTlsServer({ key, cert, minVersion: 'TLSv1.2' }, aedes.handle);
+      await new Promise<void>((resolve, reject) => {
+        tls.once('error', reject);
+        tls.listen(port ?? 8883, this.opts.host ?? '0.0.0.0', () => resolve());
+      });
+      this.tls = tls;
+    }
     this.ws = new WebSocketServer({ noServer: true });
   }
 
@@ -140,6 +158,8 @@ export class Broker {
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
     this.tcp = undefined;
+    await new Promise<void>((resolve) => (this.tls ? this.tls.close(() => resolve()) : resolve()));
+    this.tls = undefined;
     await this.level?.close();
     this.level = undefined;
   }

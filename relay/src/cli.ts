@@ -26,9 +26,14 @@ export function relayCommand(): Command {
     .option('--p2p <multiaddr>', 'adresse libp2p du relais de synchronisation (répétable)', collect, [])
     .option('--public-http <url>', "adresse HTTP du relais vue des boîtes (dans les fichiers d'inscription)")
     .option('--public-mqtt <url>', 'adresse MQTT du relais vue des boîtes')
+    .option('--tls-key <file>', 'clé privée PEM, pour MQTT sur TLS')
+    .option('--tls-cert <file>', 'certificat PEM, pour MQTT sur TLS')
+    .option('--tls-port <n>', 'port MQTT sur TLS', port, 8883)
     .option('--authority <dir>', 'dossier de la clé de la fédération, pour accorder les espaces à l’inscription')
-    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string }) => {
+    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string; tlsKey?: string; tlsCert?: string; tlsPort: number }) => {
+      if (!!o.tlsKey !== !!o.tlsCert) throw new InvalidArgumentError('--tls-key et --tls-cert vont ensemble');
       const relay = new Relay({
+        ...(o.tlsKey && o.tlsCert ? { tls: { keyFile: resolve(o.tlsKey), certFile: resolve(o.tlsCert), port: o.tlsPort } } : {}),
         dataDir: resolve(o.data),
         host: o.host,
         httpPort: o.httpPort,

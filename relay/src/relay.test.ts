@@ -13,7 +13,7 @@ import { Appliance } from '@solidaire/appliance';
 import { FakeClock, seededRandom } from '@solidaire/appliance/clock';
 import { scratch } from '@solidaire/appliance/testing';
 import { performSetup } from '@solidaire/appliance/setup';
-import { enroll, EnrollmentError, enrollProof, topics, type EnrollmentFile } from '@solidaire/appliance/relay-link';
+import { enroll, EnrollmentError, enrollProof, RelayLink, topics, type EnrollmentFile } from '@solidaire/appliance/relay-link';
 import { Relay } from './relay.js';
 
 const run = promisify(execFile);
@@ -157,6 +157,55 @@ describe('relay: broker', () => {
     await expect(client.subscribeAsync(topics.commands(b.siteId), { qos: 1 })).rejects.toThrow(/Subscribe error/);
     await expect(client.subscribeAsync('#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     expect(client.connected).toBe(true);
+  });
+
+  it('speaks MQTT over WebSocket on the HTTP port, with the same credentials and rules', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const r = await startRelay(clock);
+    const a = await enrolled(r, clock, 1, 'Nioro');
+    const ws = r.addresses.http.replace(/^http/, 'ws') + '/mqtt';
+    const seen: string[] = [];
+    r.relay.events.on('publish', (_site, topic) => seen.push(topic));
+    const client = await connect(ws, a.siteId, a.config.mqtt.password);
+    scratchpad.defer(() => client.endAsync());
+    await client.publishAsync(topics.health(a.siteId), 'par websocket', { qos: 1 });
+    expect(seen).toEqual([topics.health(a.siteId)]);
+    await expect(connect(ws, a.siteId, 'mauvais')).rejects.toThrow();
+  });
+
+  it('speaks MQTT over TLS when given a key and certificate', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const dir = scratchpad.dir();
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+    const relay = new Relay({ dataDir: scratchpad.dir(), host: '127.0.0.1', httpPort: 0, mqttPort: 0, tls: { keyFile: key, certFile: cert, port: 0 }, hubListen: ['/ip4/127.0.0.1/tcp/0'], authorityDir: scratchpad.dir(), clock, random: seededRandom(5) });
+    const addresses = await relay.start();
+    scratchpad.defer(() => relay.stop());
+    const a = await enrolled({ relay, addresses, stop: () => relay.stop(), dataDir: '', authorityDir: '' }, clock, 1, 'Nioro');
+    const { readFileSync } = await import('node:fs');
+    const client = await connect(`mqtts://127.0.0.1:${relay.broker.tlsPort}`, a.siteId, a.config.mqtt.password, { ca: readFileSync(cert), servername: 'localhost' });
+    scratchpad.defer(() => client.endAsync());
+    expect(client.connected).toBe(true);
+    // Without trusting the certificate: refused.
+    await expect(connect(`mqtts://127.0.0.1:${relay.broker.tlsPort}`, a.siteId, a.config.mqtt.password)).rejects.toThrow();
+
+    // The box's own link, over TLS: the bytes it counts are the encrypted ones on the socket.
+    await client.endAsync();
+    let counted = 0;
+    const link = new RelayLink({
+      config: { ...a.config, mqtt: { ...a.config.mqtt, url: `mqtts://localhost:${relay.broker.tlsPort}` } },
+      clock,
+      ca: readFileSync(cert),
+      commands: async () => ({ ok: true }),
+      metered: () => true,
+      settleQuietMs: 50,
+      onBytes: (i, o) => (counted += i + o),
+    });
+    await link.flush();
+    expect(link.status()).toMatchObject({ lastError: null, connected: false });
+    expect(link.status().lastConnectedAt).not.toBeNull();
+    // A TLS 1.3 handshake with an ECDSA certificate alone is several hundred bytes.
+    expect(counted).toBeGreaterThan(800);
   });
 
   it('a command queued while the site is away reaches it after the relay restarted', async () => {

@@ -12,6 +12,8 @@
  * offline within the keep-alive when it stops.
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { Duplex } from 'node:stream';
 import { MqttClient, type IClientOptions } from 'mqtt';
 import type { Clock } from '../clock/index.js';
 import { parseTopic, topics } from './topics.js';
@@ -58,6 +60,8 @@ export interface RelayLinkOptions {
   /** Ids of commands already answered (kept by the caller across restarts). */
   readonly answered?: { has(id: string): boolean; add(id: string): void };
   readonly keepaliveSeconds?: number;
+  /** Certificates to trust for mqtts:// besides the system's (a relay's own CA). */
+  readonly ca?: Buffer;
   /** Quiet time after connecting that says the queued commands have all arrived (ms). */
   readonly settleQuietMs?: number;
   /** On a metered link, how often to connect when nothing else asks (default: hourly). */
@@ -79,7 +83,7 @@ export interface RelayLinkStatus {
 export class RelayLink {
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
+  private stopped = false;
   private busy: Promise<void> | undefined;
   private lastConnectedAt: number | null = null;
   private lastError: string | null = null;
@@ -145,7 +149,8 @@ export class RelayLink {
     if (this.client?.connected) return this.client;
     const { config } = this.opts;
     const url = new URL(config.mqtt.url);
-    if (url.protocol !== 'mqtt:') throw new Error(`the relay's MQTT address must be mqtt://…, not ${url.protocol}`);
+    if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') throw new Error(`the relay's MQTT address must be mqtt:// or mqtts://, not ${url.protocol}`);
+    const secure = url.protocol === 'mqtts:';
     const self = config.mqtt.username;
     const options: IClientOptions = {
       protocolVersion: 4,
@@ -158,7 +163,7 @@ export class RelayLink {
       connectTimeout: 20_000,
       will: { topic: topics.state(self), payload: Buffer.from('offline'), qos: 1, retain: true },
     };
-    const client = new MqttClient(() => this.socket(url.hostname, Number(url.port || 1883)), options);
+    const client = new MqttClient(() => this.socket(url.hostname, Number(url.port || (secure ? 8883 : 1883)), secure), options);
     client.on('message', (topic, payload) => void this.onMessage(client, topic, payload));
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
@@ -178,8 +183,34 @@ export class RelayLink {
     return client;
   }
 
-  /** A TCP socket whose bytes are counted for the link's month. */
-  private socket(host: string, port: number): Socket {
+  /** A TCP (or TLS, checked against the system's CAs) socket whose bytes are counted for the link's month. */
+  private socket(host: string, port: number, secure: boolean): Socket {
+    if (secure) {
+      // TLS over a counted pipe to the TCP socket: the bytes counted are the encrypted ones.
+      const raw = tcpConnect({ host, port });
+      const counted = new Duplex({
+        write: (chunk: Buffer, _enc, cb) => {
+          this.opts.onBytes?.(0, chunk.length);
+          raw.write(chunk, cb);
+        },
+        final: (cb) => {
+          raw.end();
+          cb();
+        },
+        read: () => {},
+        destroy: (err, cb) => {
+          raw.destroy();
+          cb(err);
+        },
+      });
+      raw.on('data', (d: Buffer) => {
+        this.opts.onBytes?.(d.length, 0);
+        counted.push(d);
+      });
+      raw.on('end', () => counted.push(null));
+      raw.on('error', (e) => counted.destroy(e));
+      return tlsConnect({ socket: counted, servername: host, ...(this.opts.ca ? { ca: this.opts.ca } : {}) });
+    }
     const socket = tcpConnect({ host, port });
     const write = socket.write.bind(socket);
     socket.write = ((chunk: Uint8Array | string, ...rest: unknown[]) => {
