@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { createRequire } from 'node:module';
 import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
 import { Level } from 'level';
@@ -21,11 +21,19 @@ import type { SiteRegistry } from './registry.js';
 const require = createRequire(import.meta.url);
 // The async persistence class (aedes 1.x needs it); the package's main is the callback one.
 const LevelPersistence = require('aedes-persistence-level/asyncPersistence.js') as new (db: unknown) => unknown;
+// Several relay instances share sessions, queues, retained messages and delivery through Redis.
+const RedisPersistence = require('aedes-persistence-redis/asyncPersistence.js') as new (opts: object) => { destroy(): Promise<void> };
+const redisEmitter = require('mqemitter-redis') as (opts: object) => unknown;
 
 export interface BrokerOptions {
   readonly registry: SiteRegistry;
-  /** Folder of the LevelDB persistence. */
+  /** Folder of the LevelDB persistence (one relay instance). */
   readonly dir: string;
+  /**
+   * Redis shared by several relay instances (in place of LevelDB): sessions, queued and
+   * retained messages, and the delivery of every message between the instances.
+   */
+  readonly redis?: { readonly host: string; readonly port: number };
   readonly host?: string;
   readonly port?: number;
   /** MQTT over TLS as well (port 8883 by default), with this key and certificate (PEM). */
@@ -46,6 +54,7 @@ export class Broker {
   private tls: TlsServer | undefined;
   private ws: WebSocketServer | undefined;
   private level: Level<string, Buffer> | undefined;
+  private redisPersistence: { destroy(): Promise<void> } | undefined;
 
   constructor(private readonly opts: BrokerOptions) {}
 
@@ -60,10 +69,26 @@ export class Broker {
 
   async start(): Promise<void> {
     const { registry } = this.opts;
-    this.level = new Level<string, Buffer>(this.opts.dir, { valueEncoding: 'buffer' });
-    await this.level.open();
+    let persistence: unknown;
+    let mq: unknown;
+    if (this.opts.redis) {
+      const { host, port } = this.opts.redis;
+      const redis = new RedisPersistence({ host, port }) as InstanceType<typeof RedisPersistence> & {
+        createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>;
+      };
+      // aedes pipes the retained messages it asks for; this persistence yields them.
+      const retained = redis.createRetainedStreamCombi.bind(redis);
+      redis.createRetainedStreamCombi = (patterns: string[]) => Readable.from(retained(patterns));
+      persistence = this.redisPersistence = redis;
+      mq = redisEmitter({ host, port });
+    } else {
+      this.level = new Level<string, Buffer>(this.opts.dir, { valueEncoding: 'buffer' });
+      await this.level.open();
+      persistence = new LevelPersistence(this.level);
+    }
     const aedes = await Aedes.createBroker({
-      persistence: new LevelPersistence(this.level),
+      persistence,
+      ...(mq ? { mq } : {}),
       drainTimeout: 30_000,
       maxClientsIdLength: 100,
       authenticate: (client, username, password, done) => {
@@ -162,6 +187,8 @@ export class Broker {
     this.tls = undefined;
     await this.level?.close();
     this.level = undefined;
+    await this.redisPersistence?.destroy();
+    this.redisPersistence = undefined;
   }
 
   private running(): Aedes {

@@ -39,6 +39,8 @@ export interface RelayOptions {
   readonly httpPort?: number;
   /** MQTT over TCP; default 1883. */
   readonly mqttPort?: number;
+  /** Redis shared with other relay instances (the broker's state and delivery), instead of LevelDB. */
+  readonly redis?: { readonly host: string; readonly port: number };
   /** MQTT over TLS too: PEM key and certificate files, and the port (default 8883). */
   readonly tls?: { readonly keyFile: string; readonly certFile: string; readonly port?: number };
   /** libp2p listen addresses of the hub; default /ip4/0.0.0.0/tcp/4001. */
@@ -105,6 +107,7 @@ export class Relay {
       dir: join(opts.dataDir, 'mqtt'),
       host: opts.host ?? '0.0.0.0',
       port: opts.mqttPort ?? 1883,
+      ...(opts.redis ? { redis: opts.redis } : {}),
       ...(opts.tls ? { tls: { key: readFileSync(opts.tls.keyFile), cert: readFileSync(opts.tls.certFile), ...(opts.tls.port !== undefined ? { port: opts.tls.port } : {}) } } : {}),
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
       onPublish: (siteKey, topic, payload) => {
