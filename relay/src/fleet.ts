@@ -95,6 +95,11 @@ export class Fleet {
     const t = parseTopic(topic);
     if (!t || t.kind === 'head' || t.site !== siteKey) return;
     if (t.kind === 'state') {
+      if (payload.toString('utf8') === 'offline') {
+        // The last will: the broker lost the site (keep-alive expired, link cut).
+        sql(this.deps.db, 'UPDATE presence SET online = 0 WHERE site_key = ?').run(siteKey);
+        return;
+      }
       let version: string | null = null;
       try {
         version = (JSON.parse(payload.toString('utf8')) as { version?: string | null }).version ?? null;
