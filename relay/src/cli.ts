@@ -26,16 +26,18 @@ export function relayCommand(): Command {
     .option('--p2p <multiaddr>', 'adresse libp2p du relais de synchronisation (répétable)', collect, [])
     .option('--public-http <url>', "adresse HTTP du relais vue des boîtes (dans les fichiers d'inscription)")
     .option('--public-mqtt <url>', 'adresse MQTT du relais vue des boîtes')
+    .option('--webhook <url>', 'adresse où envoyer les alertes (POST JSON)')
     .option('--redis <host:port>', 'Redis partagé avec d’autres instances du relais (au lieu de LevelDB)')
     .option('--tls-key <file>', 'clé privée PEM, pour MQTT sur TLS')
     .option('--tls-cert <file>', 'certificat PEM, pour MQTT sur TLS')
     .option('--tls-port <n>', 'port MQTT sur TLS', port, 8883)
     .option('--authority <dir>', 'dossier de la clé de la fédération, pour accorder les espaces à l’inscription')
-    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string; tlsKey?: string; tlsCert?: string; tlsPort: number; redis?: string }) => {
+    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string; tlsKey?: string; tlsCert?: string; tlsPort: number; redis?: string; webhook?: string }) => {
       if (!!o.tlsKey !== !!o.tlsCert) throw new InvalidArgumentError('--tls-key et --tls-cert vont ensemble');
       const redis = o.redis ? /^([^:]+):(\d+)$/.exec(o.redis) : null;
       if (o.redis && !redis) throw new InvalidArgumentError('--redis attend hôte:port, par exemple 127.0.0.1:6379');
       const relay = new Relay({
+        ...(o.webhook ? { webhook: o.webhook } : {}),
         ...(redis ? { redis: { host: redis[1]!, port: Number(redis[2]) } } : {}),
         ...(o.tlsKey && o.tlsCert ? { tls: { keyFile: resolve(o.tlsKey), certFile: resolve(o.tlsCert), port: o.tlsPort } } : {}),
         dataDir: resolve(o.data),

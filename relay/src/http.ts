@@ -12,6 +12,8 @@
  *                                          set-config, restart): queued until the site is back (admin)
  *   GET  /api/v1/sites/{id}/commands       the site's commands, newest first (admin)
  *   GET  /api/v1/commands/{id}             one command, its state and result (admin)
+ *   GET  /api/v1/alerts[?active=true]      alerts raised and cleared, newest first (admin)
+ *   GET  /api/v1/sites/{id}/alerts         one site's alerts (admin)
  *   GET  /metrics                          Prometheus text (admin)
  *
  * Admin routes want `Authorization: Bearer <token>`, the relay's admin token (a file in
@@ -25,6 +27,7 @@ import { grantSpacesSchema } from '@solidaire/appliance/federation';
 import { enrollRequestSchema, type EnrollmentFile, type EnrollResponse } from '@solidaire/appliance/relay-link';
 import type { Site } from './registry.js';
 import type { CommandView, Presence } from './fleet.js';
+import type { AlertView } from './alerts.js';
 
 export interface RelayApi {
   adminToken: string;
@@ -40,6 +43,7 @@ export interface RelayApi {
   commands(site: string): CommandView[];
   command(id: string): CommandView;
   metrics(): string;
+  alerts(opts: { site?: string; active?: boolean }): AlertView[];
 }
 
 const SiteSchema = z
@@ -72,6 +76,10 @@ const CommandSchema = z
 const SendCommand = z
   .object({ action: z.enum(['sync-now', 'collect-logs', 'set-config', 'restart']), args: z.record(z.string(), z.unknown()).default({}) })
   .openapi('SendCommand');
+const AlertSchema = z
+  .object({ id: z.string(), site: z.string(), rule: z.string(), message: z.string(), value: z.number().nullable(), raisedAt: z.number(), clearedAt: z.number().nullable() })
+  .openapi('Alert');
+const AlertQuery = z.object({ active: z.enum(['true', 'false']).optional() });
 const CommandParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const CreateSite = z
   .object({
@@ -187,6 +195,23 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
     (c) => {
       admin(c.req.header('authorization'));
       return c.json(api.command(c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/alerts', tags: ['alerts'], summary: 'Alertes (actives seulement avec active=true)', request: { query: AlertQuery }, responses: { 200: json(z.object({ alerts: z.array(AlertSchema) })), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json({ alerts: api.alerts({ active: c.req.valid('query').active === 'true' }) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/sites/{id}/alerts', tags: ['alerts'], summary: "Les alertes d'un site", request: { params: IdParams, query: AlertQuery }, responses: { 200: json(z.object({ alerts: z.array(AlertSchema) })), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      const site = api.site(c.req.valid('param').id);
+      return c.json({ alerts: api.alerts({ site: site.id, active: c.req.valid('query').active === 'true' }) }, 200);
     },
   );
 

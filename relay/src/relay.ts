@@ -29,6 +29,7 @@ import { Broker } from './broker.js';
 import { relayApp } from './http.js';
 import { Fleet } from './fleet.js';
 import { renderMetrics } from './metrics.js';
+import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 
@@ -50,6 +51,11 @@ export interface RelayOptions {
   readonly publicMqtt?: string;
   /** Folder of the federation's authority, if the relay grants spaces itself. */
   readonly authorityDir?: string;
+  /** Where alert changes are posted (JSON), besides the API. */
+  readonly webhook?: string;
+  readonly alertThresholds?: Partial<AlertThresholds>;
+  /** How often alert rules are evaluated as time passes (default every minute). */
+  readonly alertEveryMs?: number;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly log?: (line: string) => void;
@@ -76,7 +82,9 @@ export class Relay {
   readonly hub: Hub;
   readonly broker: Broker;
   readonly fleet: Fleet;
+  readonly alerts: Alerts;
   readonly adminToken: string;
+  private alertTimer: NodeJS.Timeout | undefined;
   private readonly authority: Authority | undefined;
   private readonly clock: Clock;
   private server: Server | undefined;
@@ -112,10 +120,12 @@ export class Relay {
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
       onPublish: (siteKey, topic, payload) => {
         this.fleet.onPublish(siteKey, topic, payload);
+        this.alerts.update(siteKey, { lastSeen: this.clock.now() });
         this.events.emit('publish', siteKey, topic, payload);
       },
       onPresence: (siteKey, online) => {
         this.fleet.onPresence(siteKey, online).catch((e: unknown) => opts.onError?.(e));
+        this.alerts.update(siteKey, { lastSeen: this.clock.now() });
         this.events.emit('presence', siteKey, online);
       },
     });
@@ -125,6 +135,18 @@ export class Relay {
       random,
       registry: this.registry,
       publish: (topic, payload) => this.broker.publish(topic, payload, { qos: 1 }),
+    });
+    const webhook = opts.webhook ? webhookSender(opts.webhook, { onError: (e) => opts.onError?.(e) }) : undefined;
+    this.alerts = new Alerts({
+      db: this.db,
+      clock: this.clock,
+      random,
+      ...(opts.alertThresholds ? { thresholds: opts.alertThresholds } : {}),
+      siteOf: (key) => this.registry.byKey(key),
+      onChange: (change) => {
+        this.opts.log?.(`alerte ${change.type === 'raised' ? 'levée' : 'close'} — ${change.siteName} : ${change.alert.message}`);
+        webhook?.post({ ...change, relay: this.addresses().http });
+      },
     });
   }
 
@@ -137,6 +159,8 @@ export class Relay {
     await this.hub.start();
     await this.broker.start();
     await this.publishHeads();
+    this.alertTimer = setInterval(() => this.checkAlerts(), this.opts.alertEveryMs ?? 60_000);
+    this.alertTimer.unref();
     const app = relayApp(
       {
         adminToken: this.adminToken,
@@ -157,6 +181,7 @@ export class Relay {
         sendCommand: (site, action, args) => this.fleet.send(site, action, args),
         commands: (site) => (this.registry.get(site), this.fleet.commands(site)),
         command: (id) => this.fleet.command(id),
+        alerts: (o) => this.alerts.list(o),
         metrics: () => renderMetrics(this.registry.list(), (key) => this.fleet.presence(key), this.clock.now()),
       },
       (e) => this.opts.onError?.(e),
@@ -185,7 +210,16 @@ export class Relay {
     };
   }
 
+  /** Sites connected now are not silent; then every rule of every site, as time passed. */
+  checkAlerts(): void {
+    const now = this.clock.now();
+    for (const s of this.registry.list()) if (s.siteKey && this.broker.connected(s.siteKey)) this.alerts.update(s.siteKey, { lastSeen: now });
+    this.alerts.evaluateAll();
+  }
+
   async stop(): Promise<void> {
+    if (this.alertTimer) clearInterval(this.alertTimer);
+    this.alertTimer = undefined;
     const server = this.server;
     this.server = undefined;
     if (server) {

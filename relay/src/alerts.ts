@@ -1,0 +1,211 @@
+/**
+ * Alert rules over what the relay knows of each site, with sensible defaults for boxes on
+ * solar power and a 3G key: silent for too long, battery low, hot, disk nearly full,
+ * undervoltage, link budget spent, sync stuck. An alert is raised when its rule holds and
+ * cleared when it no longer does (with a margin, so a value dancing on the threshold does
+ * not raise and clear all day); both are kept, shown in the API and posted to a webhook.
+ */
+import { sql, type Db } from '@solidaire/appliance/db';
+import { newId, type Clock, type Random } from '@solidaire/appliance/clock';
+
+/** What is known of a site; each field absent when unknown (a board without a battery). */
+export interface SiteFacts {
+  readonly lastSeen?: number;
+  readonly batteryPct?: number;
+  readonly charging?: boolean;
+  readonly temperatureC?: number;
+  readonly diskFreePct?: number;
+  readonly undervoltage?: boolean;
+  readonly budgetUsedPct?: number;
+  readonly syncBacklogOps?: number;
+  readonly lastSyncAt?: number;
+}
+
+export interface AlertThresholds {
+  silentMs: number;
+  batteryPct: number;
+  temperatureC: number;
+  diskFreePct: number;
+  budgetUsedPct: number;
+  syncStuckMs: number;
+}
+
+/** A site with a link a few hours a month is often silent for a day: two days is too long. */
+export const DEFAULT_THRESHOLDS: AlertThresholds = {
+  silentMs: 48 * 3600_000,
+  batteryPct: 20,
+  temperatureC: 75,
+  diskFreePct: 10,
+  budgetUsedPct: 90,
+  syncStuckMs: 7 * 24 * 3600_000,
+};
+
+export interface AlertView {
+  readonly id: string;
+  readonly site: string;
+  readonly rule: string;
+  readonly message: string;
+  readonly value: number | null;
+  readonly raisedAt: number;
+  readonly clearedAt: number | null;
+}
+
+interface Rule {
+  readonly name: string;
+  /** The value when the rule holds, null when it does not; undefined: cannot tell (keep as is). */
+  check(f: SiteFacts, t: AlertThresholds, now: number, open: boolean): { holds: boolean; value?: number; message: string } | undefined;
+}
+
+const fmtHours = (ms: number) => `${Math.round(ms / 3600_000)} h`;
+
+const RULES: readonly Rule[] = [
+  {
+    name: 'silent',
+    check: (f, t, now) => (f.lastSeen === undefined ? undefined : { holds: now - f.lastSeen > t.silentMs, value: now - f.lastSeen, message: `Aucune nouvelle depuis ${fmtHours(now - f.lastSeen)}.` }),
+  },
+  {
+    name: 'battery_low',
+    // Cleared only 5 points above the threshold, or when charging again.
+    check: (f, t, _now, open) =>
+      f.batteryPct === undefined ? undefined : { holds: !f.charging && f.batteryPct < t.batteryPct + (open ? 5 : 0), value: f.batteryPct, message: `Batterie à ${Math.round(f.batteryPct)} %.` },
+  },
+  {
+    name: 'hot',
+    check: (f, t, _now, open) =>
+      f.temperatureC === undefined ? undefined : { holds: f.temperatureC > t.temperatureC - (open ? 5 : 0), value: f.temperatureC, message: `Température du processeur : ${Math.round(f.temperatureC)} °C.` },
+  },
+  {
+    name: 'disk_full',
+    check: (f, t, _now, open) =>
+      f.diskFreePct === undefined ? undefined : { holds: f.diskFreePct < t.diskFreePct + (open ? 2 : 0), value: f.diskFreePct, message: `Plus que ${Math.round(f.diskFreePct)} % de place sur le disque.` },
+  },
+  {
+    name: 'undervoltage',
+    check: (f) => (f.undervoltage === undefined ? undefined : { holds: f.undervoltage, message: 'Sous-tension : l’alimentation ou le câble est trop faible.' }),
+  },
+  {
+    name: 'budget_spent',
+    check: (f, t) =>
+      f.budgetUsedPct === undefined ? undefined : { holds: f.budgetUsedPct >= t.budgetUsedPct, value: f.budgetUsedPct, message: `Forfait du mois utilisé à ${Math.round(f.budgetUsedPct)} %.` },
+  },
+  {
+    name: 'sync_stuck',
+    check: (f, t, now) =>
+      f.syncBacklogOps === undefined || f.lastSyncAt === undefined
+        ? undefined
+        : { holds: f.syncBacklogOps > 0 && now - f.lastSyncAt > t.syncStuckMs, value: f.syncBacklogOps, message: `${f.syncBacklogOps} opérations attendent depuis ${fmtHours(now - f.lastSyncAt)}.` },
+  },
+];
+
+export const RULE_NAMES = RULES.map((r) => r.name);
+
+export interface AlertsDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly thresholds?: Partial<AlertThresholds>;
+  /** The relay's site id for a site key (alerts are shown per site). */
+  readonly siteOf: (siteKey: string) => { id: string; name: string } | undefined;
+  /** Told of every alert raised or cleared (the webhook). */
+  readonly onChange?: (change: { type: 'raised' | 'cleared'; alert: AlertView; siteName: string }) => void;
+}
+
+interface AlertRow {
+  id: string;
+  site: string;
+  rule: string;
+  message: string;
+  value: number | null;
+  raised_at: number;
+  cleared_at: number | null;
+}
+const toView = (r: AlertRow): AlertView => ({ id: r.id, site: r.site, rule: r.rule, message: r.message, value: r.value, raisedAt: r.raised_at, clearedAt: r.cleared_at });
+
+export class Alerts {
+  private readonly t: AlertThresholds;
+
+  constructor(private readonly deps: AlertsDeps) {
+    this.t = { ...DEFAULT_THRESHOLDS, ...deps.thresholds };
+  }
+
+  facts(siteKey: string): SiteFacts {
+    const row = sql<[string], { facts: string }>(this.deps.db, 'SELECT facts FROM site_facts WHERE site_key = ?').get(siteKey);
+    return row ? (JSON.parse(row.facts) as SiteFacts) : {};
+  }
+
+  /** Merge new facts about a site, then evaluate its rules. */
+  update(siteKey: string, facts: SiteFacts): void {
+    const merged = { ...this.facts(siteKey), ...facts };
+    sql(
+      this.deps.db,
+      'INSERT INTO site_facts (site_key, facts, updated_at) VALUES (?, ?, ?) ON CONFLICT (site_key) DO UPDATE SET facts = excluded.facts, updated_at = excluded.updated_at',
+    ).run(siteKey, JSON.stringify(merged), this.deps.clock.now());
+    this.evaluate(siteKey);
+  }
+
+  /** Evaluate every site's rules (time passes: "silent" needs no new fact to hold). */
+  evaluateAll(): void {
+    for (const { site_key } of sql<[], { site_key: string }>(this.deps.db, 'SELECT site_key FROM site_facts').all()) this.evaluate(site_key);
+  }
+
+  evaluate(siteKey: string): void {
+    const site = this.deps.siteOf(siteKey);
+    if (!site) return;
+    const facts = this.facts(siteKey);
+    const now = this.deps.clock.now();
+    for (const rule of RULES) {
+      const open = sql<[string, string], AlertRow>(this.deps.db, 'SELECT * FROM alerts WHERE site = ? AND rule = ? AND cleared_at IS NULL').get(site.id, rule.name);
+      const r = rule.check(facts, this.t, now, open !== undefined);
+      if (!r) continue;
+      if (r.holds && !open) {
+        const id = newId(this.deps.random);
+        sql(this.deps.db, 'INSERT INTO alerts (id, site, rule, message, value, raised_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site.id, rule.name, r.message, r.value ?? null, now);
+        this.deps.onChange?.({ type: 'raised', alert: this.get(id), siteName: site.name });
+      } else if (!r.holds && open) {
+        sql(this.deps.db, 'UPDATE alerts SET cleared_at = ? WHERE id = ?').run(now, open.id);
+        this.deps.onChange?.({ type: 'cleared', alert: this.get(open.id), siteName: site.name });
+      }
+    }
+  }
+
+  get(id: string): AlertView {
+    return toView(sql<[string], AlertRow>(this.deps.db, 'SELECT * FROM alerts WHERE id = ?').get(id)!);
+  }
+
+  list(opts: { site?: string; active?: boolean } = {}): AlertView[] {
+    return sql<[{ site: string | null; active: number }], AlertRow>(
+      this.deps.db,
+      'SELECT * FROM alerts WHERE (@site IS NULL OR site = @site) AND (@active = 0 OR cleared_at IS NULL) ORDER BY raised_at DESC, id LIMIT 500',
+    )
+      .all({ site: opts.site ?? null, active: opts.active ? 1 : 0 })
+      .map(toView);
+  }
+}
+
+/**
+ * Post alert changes to a webhook, in order, retrying a few times; never blocks the relay
+ * and never throws (a failure is logged).
+ */
+export function webhookSender(url: string, opts: { fetch?: typeof fetch; onError?: (e: unknown) => void; retries?: number; backoffMs?: number } = {}) {
+  let chain: Promise<void> = Promise.resolve();
+  const send = async (body: unknown) => {
+    const retries = opts.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await (opts.fetch ?? fetch)(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+        if (res.ok) return;
+        throw new Error(`webhook ${url}: ${res.status}`);
+      } catch (e) {
+        if (attempt >= retries) return opts.onError?.(e);
+        await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 1000) * 2 ** attempt));
+      }
+    }
+  };
+  return {
+    post(body: unknown): void {
+      chain = chain.then(() => send(body));
+    },
+    /** Resolves when everything posted so far was delivered or given up. */
+    idle: () => chain,
+  };
+}
