@@ -1,0 +1,51 @@
+/** The fleet's health history: idempotent ingestion, raw for a week, hourly for a year, no hole after weeks offline. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { openDatabase } from '@solidaire/appliance/db';
+import { FakeClock } from '@solidaire/appliance/clock';
+import { scratch } from '@solidaire/appliance/testing';
+import { HealthStore, type Sample } from './health.js';
+
+const scratchpad = scratch();
+afterEach(() => scratchpad.clean());
+const HOUR = 3600_000;
+
+function store(clock: FakeClock) {
+  const db = openDatabase({ path: join(scratchpad.dir(), 'relay.db'), migrations: fileURLToPath(new URL('../migrations/', import.meta.url)) });
+  scratchpad.defer(() => db.close());
+  return { db, health: new HealthStore({ db, clock }) };
+}
+
+describe('fleet health history', () => {
+  it('a box silent for three weeks uploads its backlog: the history has no hole, and a redelivery is stored once', () => {
+    const start = Date.UTC(2026, 9, 1);
+    const clock = new FakeClock(start);
+    const { health } = store(clock);
+    // Three weeks, a sample every 10 minutes, kept on the box while it had no link.
+    const samples: Sample[] = [];
+    for (let at = start; at < start + 21 * 24 * HOUR; at += 10 * 60_000) {
+      samples.push({ at, values: { 'battery.pct': 50 + 40 * Math.sin(at / (12 * HOUR)), 'temp.cpu': 45 } });
+    }
+    clock.set(start + 21 * 24 * HOUR);
+    expect(health.ingest('site', samples)).toBe(samples.length);
+    expect(health.ingest('site', samples.slice(0, 100))).toBe(0);
+
+    const month = health.series('site', 'battery.pct', 30 * 24 * HOUR);
+    expect(month).toHaveLength(21 * 24);
+    expect(month.every((p, i) => p.at === start + i * HOUR)).toBe(true);
+    expect(month.every((p) => p.min <= p.mean && p.mean <= p.max)).toBe(true);
+    const day = health.series('site', 'temp.cpu', 24 * HOUR);
+    expect(day).toHaveLength(6 * 24);
+
+    // A week on, raw samples older than 7 days are gone; the hourly history stays.
+    health.prune();
+    expect(health.series('site', 'battery.pct', 30 * 24 * HOUR)).toHaveLength(21 * 24);
+    clock.advance(7 * 24 * HOUR);
+    health.prune();
+    expect(health.series('site', 'temp.cpu', 24 * HOUR)).toEqual([]);
+    expect(health.series('site', 'temp.cpu', 30 * 24 * HOUR)).toHaveLength(21 * 24);
+    expect(health.latest('site')?.values['temp.cpu']).toBeUndefined();
+    expect(health.metrics('site')).toEqual(['battery.pct', 'temp.cpu']);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The fleet's health history: what each box reported, raw for 7 days and as hourly
+ * roll-ups (min, max, mean) for a year, so a volunteer sees the last day in detail and the
+ * year at a glance — including the weeks a box was silent, since it uploads its backlog
+ * when it comes back. Ingestion is idempotent (a redelivered batch is stored once).
+ */
+import { sql, type Db } from '@solidaire/appliance/db';
+import type { Clock } from '@solidaire/appliance/clock';
+
+export interface Sample {
+  readonly at: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export interface SeriesPoint {
+  readonly at: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+export const RAW_KEEP_MS = 7 * 24 * 3600_000;
+export const HOURLY_KEEP_MS = 366 * 24 * 3600_000;
+const HOUR = 3600_000;
+
+export class HealthStore {
+  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+
+  /** Store samples of a site; returns how many were new. */
+  ingest(siteKey: string, samples: readonly Sample[]): number {
+    const { db } = this.deps;
+    const insertRaw = sql(db, 'INSERT OR IGNORE INTO health_raw (site_key, at, vals) VALUES (?, ?, ?)');
+    const roll = sql(
+      db,
+      `INSERT INTO health_hourly (site_key, hour, name, min, max, sum, n) VALUES (?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT (site_key, hour, name) DO UPDATE SET min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, n = n + 1`,
+    );
+    const oldest = this.deps.clock.now() - HOURLY_KEEP_MS;
+    return db.transaction(() => {
+      let fresh = 0;
+      for (const s of samples) {
+        if (!Number.isSafeInteger(s.at) || s.at < oldest) continue;
+        const values = Object.entries(s.values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
+        if (insertRaw.run(siteKey, s.at, JSON.stringify(Object.fromEntries(values))).changes === 0) continue;
+        fresh++;
+        const hour = Math.floor(s.at / HOUR) * HOUR;
+        for (const [name, v] of values) roll.run(siteKey, hour, name, v, v, v);
+      }
+      return fresh;
+    })();
+  }
+
+  /** The newest sample of a site, or undefined. */
+  latest(siteKey: string): Sample | undefined {
+    const row = sql<[string], { at: number; vals: string }>(this.deps.db, 'SELECT at, vals FROM health_raw WHERE site_key = ? ORDER BY at DESC LIMIT 1').get(siteKey);
+    return row ? { at: row.at, values: JSON.parse(row.vals) as Record<string, number> } : undefined;
+  }
+
+  /**
+   * One metric of a site over a period: raw points for a day, hourly roll-ups beyond
+   * (7 or 30 days and up to a year).
+   */
+  series(siteKey: string, name: string, periodMs: number): SeriesPoint[] {
+    const since = this.deps.clock.now() - periodMs;
+    if (periodMs <= 24 * HOUR) {
+      return sql<[string, string, number], { at: number; v: number }>(
+        this.deps.db,
+        "SELECT at, json_extract(vals, '$.\"' || ? || '\"') AS v FROM health_raw WHERE site_key = ? AND at >= ? ORDER BY at",
+      )
+        .all(name, siteKey, since)
+        .filter((r) => typeof r.v === 'number')
+        .map((r) => ({ at: r.at, min: r.v, max: r.v, mean: r.v }));
+    }
+    return sql<[string, string, number], { hour: number; min: number; max: number; sum: number; n: number }>(
+      this.deps.db,
+      'SELECT hour, min, max, sum, n FROM health_hourly WHERE site_key = ? AND name = ? AND hour >= ? ORDER BY hour',
+    )
+      .all(siteKey, name, Math.floor(since / HOUR) * HOUR)
+      .map((r) => ({ at: r.hour, min: r.min, max: r.max, mean: r.sum / r.n }));
+  }
+
+  /** Names of the metrics a site reported in a period. */
+  metrics(siteKey: string): string[] {
+    return sql<[string], { name: string }>(this.deps.db, 'SELECT DISTINCT name FROM health_hourly WHERE site_key = ? ORDER BY name').all(siteKey).map((r) => r.name);
+  }
+
+  /** Drop raw samples older than 7 days and roll-ups older than a year. */
+  prune(): void {
+    const now = this.deps.clock.now();
+    sql(this.deps.db, 'DELETE FROM health_raw WHERE at < ?').run(now - RAW_KEEP_MS);
+    sql(this.deps.db, 'DELETE FROM health_hourly WHERE hour < ?').run(now - HOURLY_KEEP_MS);
+  }
+}
