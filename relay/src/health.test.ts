@@ -48,4 +48,23 @@ describe('fleet health history', () => {
     expect(health.latest('site')?.values['temp.cpu']).toBeUndefined();
     expect(health.metrics('site')).toEqual(['battery.pct', 'temp.cpu']);
   });
+
+  it('takes the box\'s roll-ups of the weeks it summarised, and never counts an hour twice', () => {
+    const start = Date.UTC(2026, 9, 1);
+    const clock = new FakeClock(start + 30 * 24 * HOUR);
+    const { health } = store(clock);
+    // Raw samples for the first hour; then quarters for hours 0..3 (hour 0 overlaps).
+    health.ingest('site', [0, 20, 40].map((m) => ({ at: start + m * 60_000, values: { tempC: 40 } })));
+    const quarters = [];
+    for (let q = 0; q < 16; q++) quarters.push({ start: start + q * 15 * 60_000, periodMs: 15 * 60_000, metrics: { tempC: { min: 50, max: 60, avg: 55, n: 3 } } });
+    expect(health.ingestRollups('site', quarters)).toBe(3);
+    expect(health.ingestRollups('site', quarters)).toBe(0);
+    const series = health.series('site', 'tempC', 30 * 24 * HOUR);
+    expect(series.map((p) => [p.at - start, p.min, p.max, p.mean])).toEqual([
+      [0, 40, 40, 40],
+      [HOUR, 50, 60, 55],
+      [2 * HOUR, 50, 60, 55],
+      [3 * HOUR, 50, 60, 55],
+    ]);
+  });
 });

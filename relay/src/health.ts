@@ -12,6 +12,14 @@ export interface Sample {
   readonly values: Readonly<Record<string, number>>;
 }
 
+/** A box's own summary of a period whose raw samples it no longer kept. */
+export interface Rollup {
+  readonly start: number;
+  readonly periodMs: number;
+  /** Per metric: min, max, mean over n samples (gauges); or a last value; or OR-ed flags. */
+  readonly metrics: Readonly<Record<string, { min: number; max: number; avg: number; n: number } | { last: number } | { bits: number }>>;
+}
+
 export interface SeriesPoint {
   readonly at: number;
   readonly min: number;
@@ -46,6 +54,34 @@ export class HealthStore {
         const hour = Math.floor(s.at / HOUR) * HOUR;
         for (const [name, v] of values) roll.run(siteKey, hour, name, v, v, v);
       }
+      return fresh;
+    })();
+  }
+
+  /**
+   * Store a box's roll-ups of periods it summarised (weeks offline: its raw samples were
+   * dropped). Quarters are gathered into hours; an hour the relay already has from raw
+   * samples, or from an earlier upload, is kept as it is (nothing counted twice).
+   */
+  ingestRollups(siteKey: string, rollups: readonly Rollup[]): number {
+    const hours = new Map<string, { hour: number; name: string; min: number; max: number; sum: number; n: number }>();
+    const oldest = this.deps.clock.now() - HOURLY_KEEP_MS;
+    for (const r of rollups) {
+      if (!Number.isSafeInteger(r.start) || r.start < oldest || r.periodMs > HOUR) continue;
+      const hour = Math.floor(r.start / HOUR) * HOUR;
+      for (const [name, m] of Object.entries(r.metrics)) {
+        const [min, max, sum, n] = 'avg' in m ? [m.min, m.max, m.avg * m.n, m.n] : 'last' in m ? [m.last, m.last, m.last, 1] : [m.bits, m.bits, m.bits, 1];
+        if (![min, max, sum, n].every(Number.isFinite) || n <= 0) continue;
+        const key = `${hour}\u0000${name}`;
+        const h = hours.get(key);
+        if (h) Object.assign(h, { min: Math.min(h.min, min), max: Math.max(h.max, max), sum: h.sum + sum, n: h.n + n });
+        else hours.set(key, { hour, name, min, max, sum, n });
+      }
+    }
+    const insert = sql(this.deps.db, 'INSERT OR IGNORE INTO health_hourly (site_key, hour, name, min, max, sum, n) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    return this.deps.db.transaction(() => {
+      let fresh = 0;
+      for (const h of hours.values()) fresh += insert.run(siteKey, h.hour, h.name, h.min, h.max, h.sum, h.n).changes;
       return fresh;
     })();
   }
