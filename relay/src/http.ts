@@ -14,6 +14,8 @@
  *   GET  /api/v1/commands/{id}             one command, its state and result (admin)
  *   GET  /api/v1/alerts[?active=true]      alerts raised and cleared, newest first (admin)
  *   GET  /api/v1/sites/{id}/alerts         one site's alerts (admin)
+ *   GET  /api/v1/sites/{id}/health         the newest sample and the metrics known (admin)
+ *   GET  /api/v1/sites/{id}/health/{metric}?period=24h|7d|30d|365d   a metric's history (admin)
  *   GET  /metrics                          Prometheus text (admin)
  *
  * Admin routes want `Authorization: Bearer <token>`, the relay's admin token (a file in
@@ -44,6 +46,8 @@ export interface RelayApi {
   command(id: string): CommandView;
   metrics(): string;
   alerts(opts: { site?: string; active?: boolean }): AlertView[];
+  health(site: string): { latest: { at: number; values: Record<string, number> } | null; metrics: string[] };
+  series(site: string, metric: string, periodMs: number): Array<{ at: number; min: number; max: number; mean: number }>;
 }
 
 const SiteSchema = z
@@ -80,6 +84,12 @@ const AlertSchema = z
   .object({ id: z.string(), site: z.string(), rule: z.string(), message: z.string(), value: z.number().nullable(), raisedAt: z.number(), clearedAt: z.number().nullable() })
   .openapi('Alert');
 const AlertQuery = z.object({ active: z.enum(['true', 'false']).optional() });
+const PERIODS = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000, '365d': 365 * 24 * 3600_000 } as const;
+const SeriesParams = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }),
+  metric: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.]+$/, 'nom de mesure invalide').openapi({ param: { name: 'metric', in: 'path' } }),
+});
+const SeriesQuery = z.object({ period: z.enum(['24h', '7d', '30d', '365d']).default('24h') });
 const CommandParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const CreateSite = z
   .object({
@@ -212,6 +222,38 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
       admin(c.req.header('authorization'));
       const site = api.site(c.req.valid('param').id);
       return c.json({ alerts: api.alerts({ site: site.id, active: c.req.valid('query').active === 'true' }) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/sites/{id}/health',
+      tags: ['health'],
+      summary: "Dernier relevé de santé d'un site",
+      request: { params: IdParams },
+      responses: { 200: json(z.object({ latest: z.object({ at: z.number(), values: z.record(z.string(), z.number()) }).nullable(), metrics: z.array(z.string()) })), ...errors },
+    }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json(api.health(api.site(c.req.valid('param').id).id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/sites/{id}/health/{metric}',
+      tags: ['health'],
+      summary: "Historique d'une mesure : brut sur 24 h, par heure au-delà",
+      request: { params: SeriesParams, query: SeriesQuery },
+      responses: { 200: json(z.object({ metric: z.string(), period: z.string(), points: z.array(z.object({ at: z.number(), min: z.number(), max: z.number(), mean: z.number() })) })), ...errors },
+    }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      const { id, metric } = c.req.valid('param');
+      const { period } = c.req.valid('query');
+      return c.json({ metric, period, points: api.series(api.site(id).id, metric, PERIODS[period]) }, 200);
     },
   );
 

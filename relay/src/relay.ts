@@ -30,6 +30,9 @@ import { relayApp } from './http.js';
 import { Fleet } from './fleet.js';
 import { renderMetrics } from './metrics.js';
 import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
+import { HealthStore } from './health.js';
+import { decodeBatch, HealthBatchError } from '@solidaire/appliance/health';
+import { parseTopic } from '@solidaire/appliance/relay-link';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 
@@ -83,6 +86,7 @@ export class Relay {
   readonly broker: Broker;
   readonly fleet: Fleet;
   readonly alerts: Alerts;
+  readonly health: HealthStore;
   readonly adminToken: string;
   private alertTimer: NodeJS.Timeout | undefined;
   private readonly authority: Authority | undefined;
@@ -121,6 +125,7 @@ export class Relay {
       onPublish: (siteKey, topic, payload) => {
         this.fleet.onPublish(siteKey, topic, payload);
         this.alerts.update(siteKey, { lastSeen: this.clock.now() });
+        if (parseTopic(topic)?.kind === 'health') this.ingestHealth(siteKey, payload);
         this.events.emit('publish', siteKey, topic, payload);
       },
       onPresence: (siteKey, online) => {
@@ -129,6 +134,7 @@ export class Relay {
         this.events.emit('presence', siteKey, online);
       },
     });
+    this.health = new HealthStore({ db: this.db, clock: this.clock });
     this.fleet = new Fleet({
       db: this.db,
       clock: this.clock,
@@ -182,6 +188,15 @@ export class Relay {
         commands: (site) => (this.registry.get(site), this.fleet.commands(site)),
         command: (id) => this.fleet.command(id),
         alerts: (o) => this.alerts.list(o),
+        health: (id) => {
+          const key = this.registry.get(id).siteKey;
+          if (!key) return { latest: null, metrics: [] };
+          return { latest: this.health.latest(key) ?? null, metrics: this.health.metrics(key) };
+        },
+        series: (id, metric, periodMs) => {
+          const key = this.registry.get(id).siteKey;
+          return key ? this.health.series(key, metric, periodMs) : [];
+        },
         metrics: () => renderMetrics(this.registry.list(), (key) => this.fleet.presence(key), this.clock.now()),
       },
       (e) => this.opts.onError?.(e),
@@ -210,11 +225,43 @@ export class Relay {
     };
   }
 
+  /**
+   * A health batch from a box: its samples and roll-ups into the history, its newest
+   * sample into the facts the alert rules read. A batch that does not decode is dropped
+   * (and logged): the broker has acknowledged it, the box will not send it again.
+   */
+  private ingestHealth(siteKey: string, payload: Buffer): void {
+    let batch;
+    try {
+      batch = decodeBatch(payload);
+    } catch (e) {
+      if (e instanceof HealthBatchError) return this.opts.log?.(`relevé de santé illisible de ${siteKey} : ${e.message}`);
+      throw e;
+    }
+    this.health.ingest(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
+    this.health.ingestRollups(
+      siteKey,
+      batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Record<string, { min: number; max: number; avg: number; n: number }> })),
+    );
+    const latest = batch.samples.at(-1)?.metrics;
+    if (!latest) return;
+    const facts: Parameters<Alerts['update']>[1] = {
+      ...(latest.batteryPct !== undefined ? { batteryPct: latest.batteryPct } : {}),
+      ...(latest.batteryStatus !== undefined ? { charging: latest.batteryStatus === 1 || latest.batteryStatus === 4 } : {}),
+      ...(latest.tempC !== undefined ? { temperatureC: latest.tempC } : {}),
+      ...(latest.diskFreeMiB !== undefined && latest.diskTotalMiB ? { diskFreePct: (100 * latest.diskFreeMiB) / latest.diskTotalMiB } : {}),
+      // Bit 0 of the Pi's get_throttled: under-voltage now.
+      ...(latest.throttled !== undefined ? { undervoltage: (latest.throttled & 1) !== 0 } : {}),
+    };
+    this.alerts.update(siteKey, facts);
+  }
+
   /** Sites connected now are not silent; then every rule of every site, as time passed. */
   checkAlerts(): void {
     const now = this.clock.now();
     for (const s of this.registry.list()) if (s.siteKey && this.broker.connected(s.siteKey)) this.alerts.update(s.siteKey, { lastSeen: now });
     this.alerts.evaluateAll();
+    this.health.prune();
   }
 
   async stop(): Promise<void> {
