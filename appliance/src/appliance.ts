@@ -21,6 +21,7 @@ import { CONTENT_CACHE_BYTES, evictContent } from './content/index.js';
 import { AnsweredCommands, commandHandler, readRelayConfig, RelayLink } from './relay-link/index.js';
 import { DEFAULT_LINK } from './network/index.js';
 import { hostsWithGrants } from './federation/index.js';
+import { createHealthAgent, type HealthAgent, type HealthOptions } from './health/index.js';
 
 export interface ApplianceOptions {
   /** Where the database and blobs live. */
@@ -45,6 +46,11 @@ export interface ApplianceOptions {
   readonly peers?: NetworkOptions['peers'];
   /** How often known peers are synced with when nothing changed (default 60 s). */
   readonly syncEveryMs?: number;
+  /**
+   * Sample the box's health (health/): true or settings to run the agent. Off by default
+   * so tests that build many appliances do not pay for it; `solidaire appliance` turns it on.
+   */
+  readonly health?: boolean | HealthOptions;
 }
 
 export const VERSION = '0.1.0';
@@ -101,6 +107,7 @@ export class Appliance {
       blobs,
       secureCookies: opts.secureCookies ?? false,
       network,
+      ...(opts.health ? { health: this.healthAgent(db, clock) } : {}),
     };
     this.app = createApp({
       services: this.services,
@@ -108,6 +115,18 @@ export class Appliance {
       streamedBodies,
       version: VERSION,
       logError: (e: unknown) => this.logError(e, true),
+    });
+  }
+
+  private healthAgent(db: Db, clock: Clock): HealthAgent {
+    const settings = typeof this.opts.health === 'object' ? this.opts.health : {};
+    return createHealthAgent({
+      ...settings,
+      db,
+      clock,
+      dataDir: this.opts.dataDir,
+      note: (line) => this.note(line),
+      onError: (e) => this.logError(e, false),
     });
   }
 
@@ -121,6 +140,7 @@ export class Appliance {
       this.server = server;
     });
     await this.services.network.start();
+    this.services.health?.start();
     await this.startRelayLink();
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   }
@@ -191,6 +211,7 @@ export class Appliance {
     await this.relay?.stop();
     this.relay = undefined;
     await this.services.network.stop();
+    await this.services.health?.stop();
     // Writes already accepted are committed (and answered) before the database closes.
     this.services.writes.stop();
     if (this.db.open) this.db.close();

@@ -25,6 +25,8 @@ import { contentRoutes, CONTENT_STREAMED_BODIES, packPinObservers } from './cont
 // room imports: sync
 import { syncRoutes } from './network/index.js';
 import { bundleRoutes, BUNDLE_STREAMED_BODIES } from './bundle/index.js';
+// room imports: health
+import { healthRoutes } from './health/index.js';
 
 export function roomRouters(): RoomRouter[] {
   return [
@@ -47,6 +49,8 @@ export function roomRouters(): RoomRouter[] {
     // routers: sync
     syncRoutes(),
     bundleRoutes(),
+    // routers: health
+    healthRoutes(),
   ];
 }
 

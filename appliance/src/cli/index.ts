@@ -16,6 +16,7 @@ import { performSetup, setupSchema } from '../setup/index.js';
 import { startDemo } from '../demo/index.js';
 import { Hub } from '../hub/index.js';
 import { LAN_LINK } from '../network/index.js';
+import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
@@ -35,6 +36,44 @@ function existingBox(dir: string): Appliance {
   const dataDir = resolve(dir);
   if (!existsSync(join(dataDir, 'solidaire.db'))) throw new Error(`aucune boîte dans « ${dir} » (pas de solidaire.db) : vérifiez --data`);
   return new Appliance({ dataDir });
+}
+
+function percent(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('un pourcentage entre 0 et 100');
+  return n;
+}
+
+/** A command line as argv (split on spaces: no shell, no quoting). */
+function argv(command: string): string[] {
+  return command.split(/\s+/).filter(Boolean);
+}
+
+interface ApplianceCliOptions {
+  data: string;
+  port: number;
+  host: string;
+  p2p: string[];
+  mdns: boolean;
+  peer: string[];
+  lanPeer: string[];
+  health: boolean;
+  batteryCommand?: string;
+  frugalBelow: number;
+  shutdownBelow: number;
+  shutdownCommand: string;
+  shutdownDryRun: boolean;
+}
+
+function healthOptions(o: ApplianceCliOptions): HealthOptions | false {
+  if (!o.health) return false;
+  if (o.shutdownBelow >= o.frugalBelow) throw new InvalidArgumentError('--shutdown-below doit être plus bas que --frugal-below');
+  return {
+    power: { frugalBelowPct: o.frugalBelow, shutdownBelowPct: o.shutdownBelow },
+    shutdownCommand: argv(o.shutdownCommand),
+    dryRun: o.shutdownDryRun,
+    ...(o.batteryCommand ? { batteryCommand: argv(o.batteryCommand) } : {}),
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -82,9 +121,15 @@ export function program(): Command {
     .option('--mdns', 'chercher les boîtes voisines sur le réseau local (mDNS)', false)
     .option('--peer <multiaddr>', 'boîte à joindre par Internet, …/p2p/<identifiant> (répétable)', collect, [])
     .option('--lan-peer <multiaddr>', 'boîte à joindre sur le réseau local, liaison gratuite (répétable)', collect, [])
-    .action(async (o: { data: string; port: number; host: string; p2p: string[]; mdns: boolean; peer: string[]; lanPeer: string[] }) => {
+    .option('--no-health', 'ne pas suivre la santé de la boîte (charge, température, batterie…)')
+    .option('--battery-command <cmd>', 'commande qui affiche la charge de la batterie en JSON (onduleur HAT sans pilote)')
+    .option('--frugal-below <pct>', 'charge en dessous de laquelle la boîte devient économe', percent, 30)
+    .option('--shutdown-below <pct>', 'charge en dessous de laquelle la boîte s’éteint proprement', percent, 10)
+    .option('--shutdown-command <cmd>', 'commande d’arrêt quand la batterie est vide', 'systemctl poweroff')
+    .option('--shutdown-dry-run', 'batterie vide : seulement noter l’arrêt, sans éteindre', false)
+    .action(async (o: ApplianceCliOptions) => {
       const peers = [...o.lanPeer.map((address) => ({ address, link: LAN_LINK })), ...o.peer];
-      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host, p2pListen: o.p2p, mdns: o.mdns, peers });
+      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host, p2pListen: o.p2p, mdns: o.mdns, peers, health: healthOptions(o) });
       const url = await appliance.start();
       const { site, network } = appliance.services;
       console.log(`Solidaire ${VERSION} — boîte ${site.name ?? '(pas encore configurée)'} sur ${url}`);

@@ -14,6 +14,7 @@ import type { SiteInfo } from '../setup/site.js';
 import type { ResponseCache } from './response-cache.js';
 import { UnauthenticatedError } from '../errors/index.js';
 import type { Network } from '../network/index.js';
+import type { HealthAgent } from '../health/index.js';
 import { validationHook } from './errors.js';
 
 export interface Services {
@@ -35,6 +36,8 @@ export interface Services {
   readonly secureCookies: boolean;
   /** Sync with other sites: libp2p node, sessions, grants, link budget. */
   readonly network: Network;
+  /** The box's health agent, when it runs (Appliance option `health`). */
+  readonly health?: HealthAgent;
 }
 
 export interface ApiEnv {

@@ -11,6 +11,7 @@ import { FakeClock, seededRandom } from '../clock/index.js';
 import { performSetup } from '../setup/index.js';
 import type { Role } from '../auth/index.js';
 import { LocalClient as TestClient } from '../http/local-client.js';
+import type { HealthOptions } from '../health/index.js';
 
 export interface TestBox {
   readonly appliance: Appliance;
@@ -31,10 +32,18 @@ export { replicaFactory, type MemoryReplica } from './replica.js';
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 /** A set-up appliance with the commons and two associations: "givors-gavinane" and "secours-populaire". */
-export async function testBox(opts: { seed?: number; spaces?: Array<{ id: string; name: string }> } = {}): Promise<TestBox> {
+export async function testBox(
+  opts: { seed?: number; spaces?: Array<{ id: string; name: string }>; /** Off unless asked (health/). */ health?: boolean | HealthOptions } = {},
+): Promise<TestBox> {
   const dir = mkdtempSync(join(tmpdir(), 'solidaire-test-'));
   const clock = new FakeClock();
-  const appliance = new Appliance({ dataDir: dir, clock, random: seededRandom(opts.seed ?? 1), logError: () => {} });
+  const appliance = new Appliance({
+    dataDir: dir,
+    clock,
+    random: seededRandom(opts.seed ?? 1),
+    logError: () => {},
+    ...(opts.health ? { health: opts.health } : {}),
+  });
   const s = appliance.services;
   await performSetup(s, { siteName: 'Test', admin: { username: 'admin', displayName: 'Admin', password: TEST_PASSWORD } });
   for (const sp of opts.spaces ?? [
