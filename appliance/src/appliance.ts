@@ -178,6 +178,16 @@ export class Appliance {
         configureLink: (s) => network.policy.configure(s),
         restart: this.opts.restart ?? (() => process.kill(process.pid, 'SIGTERM')),
       }),
+      // Health batches go up while the Internet link lets the control class through; on a
+      // metered link the finest level sent is the quarter-hour (a day costs ~5 KB, not ~12).
+      ...(this.services.health
+        ? {
+            health: {
+              pendingBatch: () => this.services.health!.pendingBatch(500, network.policy.settings(DEFAULT_LINK).metered ? { finest: 'quarter' } : {}),
+              markUploaded: (id: string) => void this.services.health!.markUploaded(id),
+            },
+          }
+        : {}),
       heads: {
         // The spaces this box is granted and hosts: those whose heads the relay lets it follow.
         spaces: () => {

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { createRequire } from 'node:module';
-import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import { Level } from 'level';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { siteMayPublish, siteMaySubscribe, topics } from '@solidaire/appliance/relay-link';
@@ -40,7 +40,7 @@ export interface BrokerOptions {
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer; readonly port?: number };
   /** The spaces a site is granted (for the heads it may follow). */
   readonly spacesOf: (siteKey: string) => ReadonlySet<string>;
-  /** Every message a site publishes, after it is authorised (ingestion into the fleet). */
+  /** Every message a site publishes, once authorised and before it is acknowledged (ingestion into the fleet). */
   readonly onPublish?: (siteKey: string, topic: string, payload: Buffer) => void | Promise<void>;
   readonly onPresence?: (siteKey: string, online: boolean) => void;
 }
@@ -106,18 +106,19 @@ export class Broker {
         // The broker's own publications (client null) are the relay's: commands, heads.
         if (client === null) return done(null);
         if (!siteMayPublish(client.id, packet.topic)) return done(new Error(`publication refusée sur ${packet.topic}`));
-        done(null);
+        // A site's message is handled (stored) here, before the broker answers: aedes sends
+        // the PUBACK of a QoS 1 publish before it runs its `published` step, so only this
+        // step can make "acknowledged" mean "stored". If storing fails, the publish is
+        // refused, the site is disconnected and sends it again later.
+        if (!this.opts.onPublish) return done(null);
+        Promise.resolve(this.opts.onPublish(client.id, packet.topic, Buffer.from(packet.payload as Buffer)))
+          .then(() => done(null))
+          .catch((e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       },
       authorizeSubscribe: (client, sub, done) => {
         // A refused filter is answered 0x80 in the SUBACK; the connection stays.
         if (!siteMaySubscribe(client.id, sub.topic, this.opts.spacesOf(client.id))) return done(null, null);
         done(null, sub);
-      },
-      published: (packet: AedesPublishPacket, client: Client, done) => {
-        if (!client || !this.opts.onPublish) return done(null);
-        Promise.resolve(this.opts.onPublish(client.id, packet.topic, Buffer.from(packet.payload as Buffer)))
-          .then(() => done(null))
-          .catch((e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       },
     });
     aedes.on('clientReady', (c) => this.opts.onPresence?.(c.id, true));

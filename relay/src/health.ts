@@ -2,7 +2,10 @@
  * The fleet's health history: what each box reported, raw for 7 days and as hourly
  * roll-ups (min, max, mean) for a year, so a volunteer sees the last day in detail and the
  * year at a glance — including the weeks a box was silent, since it uploads its backlog
- * when it comes back. Ingestion is idempotent (a redelivered batch is stored once).
+ * when it comes back. Ingestion is idempotent (a redelivered batch is stored once) and
+ * cheap (one row per sample: thousands of boxes report every minute); raw samples are
+ * rolled up into hours when they leave the 7-day window, and a period's hours are read
+ * from both.
  */
 import { sql, type Db } from '@solidaire/appliance/db';
 import type { Clock } from '@solidaire/appliance/clock';
@@ -38,21 +41,13 @@ export class HealthStore {
   ingest(siteKey: string, samples: readonly Sample[]): number {
     const { db } = this.deps;
     const insertRaw = sql(db, 'INSERT OR IGNORE INTO health_raw (site_key, at, vals) VALUES (?, ?, ?)');
-    const roll = sql(
-      db,
-      `INSERT INTO health_hourly (site_key, hour, name, min, max, sum, n) VALUES (?, ?, ?, ?, ?, ?, 1)
-       ON CONFLICT (site_key, hour, name) DO UPDATE SET min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, n = n + 1`,
-    );
     const oldest = this.deps.clock.now() - HOURLY_KEEP_MS;
     return db.transaction(() => {
       let fresh = 0;
       for (const s of samples) {
         if (!Number.isSafeInteger(s.at) || s.at < oldest) continue;
         const values = Object.entries(s.values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
-        if (insertRaw.run(siteKey, s.at, JSON.stringify(Object.fromEntries(values))).changes === 0) continue;
-        fresh++;
-        const hour = Math.floor(s.at / HOUR) * HOUR;
-        for (const [name, v] of values) roll.run(siteKey, hour, name, v, v, v);
+        fresh += insertRaw.run(siteKey, s.at, JSON.stringify(Object.fromEntries(values))).changes;
       }
       return fresh;
     })();
@@ -79,9 +74,13 @@ export class HealthStore {
       }
     }
     const insert = sql(this.deps.db, 'INSERT OR IGNORE INTO health_hourly (site_key, hour, name, min, max, sum, n) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const hasRaw = sql<[string, number, number], { one: number }>(this.deps.db, 'SELECT 1 AS one FROM health_raw WHERE site_key = ? AND at >= ? AND at < ? LIMIT 1');
     return this.deps.db.transaction(() => {
       let fresh = 0;
-      for (const h of hours.values()) fresh += insert.run(siteKey, h.hour, h.name, h.min, h.max, h.sum, h.n).changes;
+      for (const h of hours.values()) {
+        if (hasRaw.get(siteKey, h.hour, h.hour + HOUR)) continue;
+        fresh += insert.run(siteKey, h.hour, h.name, h.min, h.max, h.sum, h.n).changes;
+      }
       return fresh;
     })();
   }
@@ -107,23 +106,50 @@ export class HealthStore {
         .filter((r) => typeof r.v === 'number')
         .map((r) => ({ at: r.at, min: r.v, max: r.v, mean: r.v }));
     }
-    return sql<[string, string, number], { hour: number; min: number; max: number; sum: number; n: number }>(
+    type Row = { hour: number; min: number; max: number; sum: number; n: number };
+    const from = Math.floor(since / HOUR) * HOUR;
+    const hours = new Map<number, Row>();
+    const add = (r: Row) => {
+      const h = hours.get(r.hour);
+      if (h) Object.assign(h, { min: Math.min(h.min, r.min), max: Math.max(h.max, r.max), sum: h.sum + r.sum, n: h.n + r.n });
+      else hours.set(r.hour, { ...r });
+    };
+    sql<[string, string, number], Row>(this.deps.db, 'SELECT hour, min, max, sum, n FROM health_hourly WHERE site_key = ? AND name = ? AND hour >= ?')
+      .all(siteKey, name, from)
+      .forEach(add);
+    // The last 7 days are still raw: rolled up here, by hour.
+    sql<[string, string, number], Row>(
       this.deps.db,
-      'SELECT hour, min, max, sum, n FROM health_hourly WHERE site_key = ? AND name = ? AND hour >= ? ORDER BY hour',
+      `SELECT (at / ${HOUR}) * ${HOUR} AS hour, min(v) AS min, max(v) AS max, sum(v) AS sum, count(*) AS n FROM (
+         SELECT at, json_extract(vals, '$."' || ? || '"') AS v FROM health_raw WHERE site_key = ? AND at >= ?
+       ) WHERE v IS NOT NULL GROUP BY 1`,
     )
-      .all(siteKey, name, Math.floor(since / HOUR) * HOUR)
-      .map((r) => ({ at: r.hour, min: r.min, max: r.max, mean: r.sum / r.n }));
+      .all(name, siteKey, from)
+      .forEach(add);
+    return [...hours.values()].sort((a, b) => a.hour - b.hour).map((r) => ({ at: r.hour, min: r.min, max: r.max, mean: r.sum / r.n }));
   }
 
-  /** Names of the metrics a site reported in a period. */
+  /** Names of the metrics a site reported (in its hours, and in its newest sample). */
   metrics(siteKey: string): string[] {
-    return sql<[string], { name: string }>(this.deps.db, 'SELECT DISTINCT name FROM health_hourly WHERE site_key = ? ORDER BY name').all(siteKey).map((r) => r.name);
+    const names = new Set(sql<[string], { name: string }>(this.deps.db, 'SELECT DISTINCT name FROM health_hourly WHERE site_key = ?').all(siteKey).map((r) => r.name));
+    for (const n of Object.keys(this.latest(siteKey)?.values ?? {})) names.add(n);
+    return [...names].sort();
   }
 
-  /** Drop raw samples older than 7 days and roll-ups older than a year. */
+  /** Roll raw samples older than 7 days up into their hours, then drop them; drop hours older than a year. */
   prune(): void {
     const now = this.deps.clock.now();
-    sql(this.deps.db, 'DELETE FROM health_raw WHERE at < ?').run(now - RAW_KEEP_MS);
-    sql(this.deps.db, 'DELETE FROM health_hourly WHERE hour < ?').run(now - HOURLY_KEEP_MS);
+    const cutoff = Math.floor((now - RAW_KEEP_MS) / HOUR) * HOUR;
+    this.deps.db.transaction(() => {
+      sql(
+        this.deps.db,
+        `INSERT INTO health_hourly (site_key, hour, name, min, max, sum, n)
+         SELECT r.site_key, (r.at / ${HOUR}) * ${HOUR}, j.key, min(j.value), max(j.value), sum(j.value), count(*)
+         FROM health_raw r, json_each(r.vals) j WHERE r.at < ? AND j.type IN ('integer', 'real') GROUP BY 1, 2, 3
+         ON CONFLICT (site_key, hour, name) DO UPDATE SET min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, n = n + excluded.n`,
+      ).run(cutoff);
+      sql(this.deps.db, 'DELETE FROM health_raw WHERE at < ?').run(cutoff);
+      sql(this.deps.db, 'DELETE FROM health_hourly WHERE hour < ?').run(now - HOURLY_KEEP_MS);
+    })();
   }
 }

@@ -29,7 +29,7 @@ import { Broker } from './broker.js';
 import { relayApp } from './http.js';
 import { Fleet } from './fleet.js';
 import { renderMetrics } from './metrics.js';
-import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
+import { Alerts, webhookSender, type AlertThresholds, type SiteFacts } from './alerts.js';
 import { HealthStore } from './health.js';
 import { decodeBatch, HealthBatchError } from '@solidaire/appliance/health';
 import { parseTopic } from '@solidaire/appliance/relay-link';
@@ -93,6 +93,7 @@ export class Relay {
   private readonly clock: Clock;
   private server: Server | undefined;
   private readonly heads = new Map<string, string>();
+  private healthQueue: Array<{ siteKey: string; payload: Buffer; done: (e?: unknown) => void }> = [];
 
   constructor(private readonly opts: RelayOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -122,10 +123,13 @@ export class Relay {
       ...(opts.redis ? { redis: opts.redis } : {}),
       ...(opts.tls ? { tls: { key: readFileSync(opts.tls.keyFile), cert: readFileSync(opts.tls.certFile), ...(opts.tls.port !== undefined ? { port: opts.tls.port } : {}) } } : {}),
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
-      onPublish: (siteKey, topic, payload) => {
-        this.fleet.onPublish(siteKey, topic, payload);
-        this.alerts.update(siteKey, { lastSeen: this.clock.now() });
-        if (parseTopic(topic)?.kind === 'health') this.ingestHealth(siteKey, payload);
+      onPublish: async (siteKey, topic, payload) => {
+        // Health batches are stored in groups, one commit for many (the PUBACK waits for it).
+        if (parseTopic(topic)?.kind === 'health') await this.queueHealth(siteKey, payload);
+        else {
+          this.fleet.onPublish(siteKey, topic, payload);
+          this.alerts.update(siteKey, { lastSeen: this.clock.now() });
+        }
         this.events.emit('publish', siteKey, topic, payload);
       },
       onPresence: (siteKey, online) => {
@@ -230,12 +234,38 @@ export class Relay {
    * sample into the facts the alert rules read. A batch that does not decode is dropped
    * (and logged): the broker has acknowledged it, the box will not send it again.
    */
-  private ingestHealth(siteKey: string, payload: Buffer): void {
+  private queueHealth(siteKey: string, payload: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.healthQueue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) }) === 1) setImmediate(() => this.flushHealth());
+    });
+  }
+
+  /** Store every health batch waiting, in one transaction; then acknowledge them all. */
+  private flushHealth(): void {
+    const items = this.healthQueue.splice(0);
+    const facts = new Map<string, SiteFacts>();
+    try {
+      this.db.transaction(() => {
+        for (const it of items) facts.set(it.siteKey, { ...facts.get(it.siteKey), lastSeen: this.clock.now(), ...this.ingestHealth(it.siteKey, it.payload) });
+        for (const [siteKey, f] of facts) this.alerts.update(siteKey, f);
+      })();
+    } catch (e) {
+      for (const it of items) it.done(e);
+      return;
+    }
+    for (const it of items) it.done();
+  }
+
+  /** One batch into the history; the facts its newest sample tells (for the alert rules). */
+  private ingestHealth(siteKey: string, payload: Buffer): SiteFacts {
     let batch;
     try {
       batch = decodeBatch(payload);
     } catch (e) {
-      if (e instanceof HealthBatchError) return this.opts.log?.(`relevé de santé illisible de ${siteKey} : ${e.message}`);
+      if (e instanceof HealthBatchError) {
+        this.opts.log?.(`relevé de santé illisible de ${siteKey} : ${e.message}`);
+        return {};
+      }
       throw e;
     }
     this.health.ingest(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
@@ -244,8 +274,8 @@ export class Relay {
       batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Record<string, { min: number; max: number; avg: number; n: number }> })),
     );
     const latest = batch.samples.at(-1)?.metrics;
-    if (!latest) return;
-    const facts: Parameters<Alerts['update']>[1] = {
+    if (!latest) return {};
+    return {
       ...(latest.batteryPct !== undefined ? { batteryPct: latest.batteryPct } : {}),
       ...(latest.batteryStatus !== undefined ? { charging: latest.batteryStatus === 1 || latest.batteryStatus === 4 } : {}),
       ...(latest.tempC !== undefined ? { temperatureC: latest.tempC } : {}),
@@ -253,7 +283,6 @@ export class Relay {
       // Bit 0 of the Pi's get_throttled: under-voltage now.
       ...(latest.throttled !== undefined ? { undervoltage: (latest.throttled & 1) !== 0 } : {}),
     };
-    this.alerts.update(siteKey, facts);
   }
 
   /** Sites connected now are not silent; then every rule of every site, as time passed. */

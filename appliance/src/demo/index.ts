@@ -61,6 +61,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
         p2pListen: ['/ip4/127.0.0.1/tcp/0'],
         peers,
         syncEveryMs: resync,
+        // The demo boxes report their health (a shutdown would only be written down).
+        health: { dryRun: true },
       });
       appliances.push(appliance);
       const s = appliance.services;

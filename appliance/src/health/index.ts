@@ -26,7 +26,7 @@ export { batteryStatus, BATTERY_STATUSES } from './sample.js';
 export type { HealthSample, CpuLoad, Memory, Disk, NetworkState, Throttling, Battery, BatteryStatus } from './sample.js';
 export { HealthHistory, DEFAULT_HISTORY_LIMITS, type HistoryLimits, type StoredSample, type StoredRollup } from './history.js';
 export { UploadQueue, DEFAULT_BATCH_ITEMS, MAX_BATCH_ITEMS, type HealthBatch, type BatchOptions, type Resolution } from './upload.js';
-export { decodeBatch, HealthBatchError, HEALTH_WIRE_VERSION, MAX_BATCH_DECODED } from './wire.js';
+export { decodeBatch, encodeBatch, HealthBatchError, HEALTH_WIRE_VERSION, MAX_BATCH_DECODED } from './wire.js';
 export type { DecodedBatch, DecodedSample, DecodedRollup, MetricSummary } from './wire.js';
 export { METRICS, QUARTER_MS, HOUR_MS, type MetricName } from './metrics.js';
 export { stepPower, DEFAULT_POWER_POLICY, INITIAL_POWER, type PowerPolicy, type PowerState, type PowerMachine } from './power.js';

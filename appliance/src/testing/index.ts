@@ -74,3 +74,4 @@ export async function testBox(
   };
 }
 export { scratch, type Scratch } from './scratch.js';
+export { prng, randomOperation, type Prng } from './random-ops.js';
