@@ -121,48 +121,82 @@ interface AlertRow {
 }
 const toView = (r: AlertRow): AlertView => ({ id: r.id, site: r.site, rule: r.rule, message: r.message, value: r.value, raisedAt: r.raised_at, clearedAt: r.cleared_at });
 
+/**
+ * Evaluated in memory: thousands of sites report every minute, and a rule check must not
+ * cost database reads. The facts are written behind (flush(), every minute and at stop);
+ * an alert is written when it is raised or cleared.
+ */
 export class Alerts {
   private readonly t: AlertThresholds;
+  private readonly factsByKey = new Map<string, SiteFacts>();
+  private readonly dirty = new Set<string>();
+  /** Open alerts by site id and rule. */
+  private readonly open = new Map<string, AlertView>();
+  private readonly sites = new Map<string, { id: string; name: string } | undefined>();
 
   constructor(private readonly deps: AlertsDeps) {
     this.t = { ...DEFAULT_THRESHOLDS, ...deps.thresholds };
+    for (const r of sql<[], { site_key: string; facts: string }>(deps.db, 'SELECT site_key, facts FROM site_facts').all()) {
+      this.factsByKey.set(r.site_key, JSON.parse(r.facts) as SiteFacts);
+    }
+    for (const r of sql<[], AlertRow>(deps.db, 'SELECT * FROM alerts WHERE cleared_at IS NULL').all()) this.open.set(`${r.site}\u0000${r.rule}`, toView(r));
   }
 
   facts(siteKey: string): SiteFacts {
-    const row = sql<[string], { facts: string }>(this.deps.db, 'SELECT facts FROM site_facts WHERE site_key = ?').get(siteKey);
-    return row ? (JSON.parse(row.facts) as SiteFacts) : {};
+    return this.factsByKey.get(siteKey) ?? {};
   }
 
   /** Merge new facts about a site, then evaluate its rules. */
   update(siteKey: string, facts: SiteFacts): void {
-    const merged = { ...this.facts(siteKey), ...facts };
-    sql(
+    this.factsByKey.set(siteKey, { ...this.facts(siteKey), ...facts });
+    this.dirty.add(siteKey);
+    this.evaluate(siteKey);
+  }
+
+  /** Forget what is cached of a site (it was revoked or changed). */
+  forget(siteKey: string): void {
+    this.sites.delete(siteKey);
+  }
+
+  /** Write the facts that changed since the last time. */
+  flush(): void {
+    if (!this.dirty.size) return;
+    const put = sql(
       this.deps.db,
       'INSERT INTO site_facts (site_key, facts, updated_at) VALUES (?, ?, ?) ON CONFLICT (site_key) DO UPDATE SET facts = excluded.facts, updated_at = excluded.updated_at',
-    ).run(siteKey, JSON.stringify(merged), this.deps.clock.now());
-    this.evaluate(siteKey);
+    );
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      for (const key of this.dirty) put.run(key, JSON.stringify(this.facts(key)), now);
+    })();
+    this.dirty.clear();
   }
 
   /** Evaluate every site's rules (time passes: "silent" needs no new fact to hold). */
   evaluateAll(): void {
-    for (const { site_key } of sql<[], { site_key: string }>(this.deps.db, 'SELECT site_key FROM site_facts').all()) this.evaluate(site_key);
+    for (const key of this.factsByKey.keys()) this.evaluate(key);
   }
 
   evaluate(siteKey: string): void {
-    const site = this.deps.siteOf(siteKey);
+    let site = this.sites.get(siteKey);
+    if (!this.sites.has(siteKey)) this.sites.set(siteKey, (site = this.deps.siteOf(siteKey)));
     if (!site) return;
     const facts = this.facts(siteKey);
     const now = this.deps.clock.now();
     for (const rule of RULES) {
-      const open = sql<[string, string], AlertRow>(this.deps.db, 'SELECT * FROM alerts WHERE site = ? AND rule = ? AND cleared_at IS NULL').get(site.id, rule.name);
+      const k = `${site.id}\u0000${rule.name}`;
+      const open = this.open.get(k);
       const r = rule.check(facts, this.t, now, open !== undefined);
       if (!r) continue;
       if (r.holds && !open) {
         const id = newId(this.deps.random);
         sql(this.deps.db, 'INSERT INTO alerts (id, site, rule, message, value, raised_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site.id, rule.name, r.message, r.value ?? null, now);
-        this.deps.onChange?.({ type: 'raised', alert: this.get(id), siteName: site.name });
+        const alert = this.get(id);
+        this.open.set(k, alert);
+        this.deps.onChange?.({ type: 'raised', alert, siteName: site.name });
       } else if (!r.holds && open) {
         sql(this.deps.db, 'UPDATE alerts SET cleared_at = ? WHERE id = ?').run(now, open.id);
+        this.open.delete(k);
         this.deps.onChange?.({ type: 'cleared', alert: this.get(open.id), siteName: site.name });
       }
     }

@@ -170,6 +170,12 @@ export class Broker {
     clients?.[siteKey]?.close();
   }
 
+  /** Ids of the sites connected now. */
+  connectedIds(): string[] {
+    const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients ?? {};
+    return Object.keys(clients).filter((id) => clients[id]?.connected);
+  }
+
   connected(siteKey: string): boolean {
     const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients;
     return clients?.[siteKey]?.connected === true;

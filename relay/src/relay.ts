@@ -288,14 +288,16 @@ export class Relay {
   /** Sites connected now are not silent; then every rule of every site, as time passed. */
   checkAlerts(): void {
     const now = this.clock.now();
-    for (const s of this.registry.list()) if (s.siteKey && this.broker.connected(s.siteKey)) this.alerts.update(s.siteKey, { lastSeen: now });
+    for (const key of this.broker.connectedIds()) this.alerts.update(key, { lastSeen: now });
     this.alerts.evaluateAll();
+    this.alerts.flush();
     this.health.prune();
   }
 
   async stop(): Promise<void> {
     if (this.alertTimer) clearInterval(this.alertTimer);
     this.alertTimer = undefined;
+    if (this.db.open) this.alerts.flush();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -342,6 +344,7 @@ export class Relay {
   private async revoke(id: string): Promise<Site> {
     const site = this.registry.revoke(id);
     if (site.siteKey) {
+      this.alerts.forget(site.siteKey);
       this.broker.kick(site.siteKey);
       if (this.authority) {
         this.authority.revoke(site.siteKey, site.name);
