@@ -18,7 +18,8 @@
 import { OP_KINDS, type OpKind, type Operation, type VersionVector } from '../ops/index.js';
 import type { FrameLink } from './link.js';
 import type { SyncBlobs, SyncStore } from './store.js';
-import { decodeFrame, encodeFrame, FrameType, MAX_WANT, PROTOCOL_VERSION, type BlobRequest, type Frame } from './wire/frames.js';
+import { decodeFrame, encodeFrame, FrameType, PROTOCOL_VERSION, type Frame } from './wire/frames.js';
+import { BlobStage } from './blob-stage.js';
 import { SyncError, SyncLinkError, SyncPeerError, SyncProtocolError, SyncRefusedError } from './errors.js';
 
 export type SessionStage = 'hello' | 'exchange' | 'done' | 'failed';
@@ -111,28 +112,22 @@ export class SyncSession {
   private ackWaiter: (() => void) | undefined;
   private iSaidDone = false;
   private peerSaidDone = false;
-  // Blobs: what we asked for and wait on, what the peer asked for and we serve.
-  private readonly chunkBytes: number;
   private shared: string[] = [];
-  private asking: Promise<void> | undefined;
-  private askedNow = new Set<string>();
-  private readonly reservedHere = new Set<string>();
-  private readonly receivedHere = new Set<string>();
-  private endWaiter: (() => void) | undefined;
-  private myWantsOver = false;
-  private peerWantsOver = false;
-  private serving: Promise<void> = Promise.resolve();
-  private servingCount = 0;
   private taskError: unknown;
-  private blobsSent = 0;
-  private blobBytesSent = 0;
-  private blobBytesReceived = 0;
+  private readonly blobs: BlobStage;
   private readonly sentUpTo: Record<string, Record<string, Partial<Record<OpKind, number>>>> = {};
 
   constructor(private readonly opts: SessionOptions) {
     this.maxBatchBytes = opts.maxBatchBytes ?? 64 * 1024;
     this.window = opts.window ?? 4;
-    this.chunkBytes = opts.chunkBytes ?? 64 * 1024;
+    this.blobs = new BlobStage({
+      blobs: opts.blobs,
+      allowed: (bulk) => opts.blobsAllowed?.(bulk) ?? true,
+      chunkBytes: opts.chunkBytes ?? 64 * 1024,
+      send: (f) => this.send(f),
+      running: () => this.stage === 'exchange',
+      fail: (e) => this.failTask(e),
+    });
   }
 
   async run(): Promise<SessionResult> {
@@ -166,10 +161,10 @@ export class SyncSession {
         await this.receive(frames, shared);
       } catch (e) {
         this.stopSender();
-        await Promise.all([sender, this.asking, this.serving]);
+        await Promise.all([sender, this.blobs.settled()]);
         throw senderError ?? this.taskError ?? e;
       }
-      await Promise.all([sender, this.asking, this.serving]);
+      await Promise.all([sender, this.blobs.settled()]);
       if (senderError) throw senderError;
       if (this.taskError) throw this.taskError;
       await link.close();
@@ -183,10 +178,7 @@ export class SyncSession {
         receivedOps: this.receivedOps,
         batchesSent: this.nextBatch - 1,
         batchesReceived: this.expectBatch - 1,
-        blobsSent: this.blobsSent,
-        blobsReceived: this.receivedHere.size,
-        blobBytesSent: this.blobBytesSent,
-        blobBytesReceived: this.blobBytesReceived,
+        ...this.blobs.stats(),
         peerVectors: this.peerVectors(hello.spaces, shared),
       };
     } catch (e) {
@@ -203,22 +195,22 @@ export class SyncSession {
       this.stopSender();
       throw e instanceof SyncError ? e : new SyncLinkError(e instanceof Error ? e.message : String(e));
     } finally {
-      this.opts.blobs?.release(this.reservedHere);
+      this.blobs.release();
     }
   }
 
   /** Wake a sender waiting for acknowledgements so it sees the session has failed. */
   private stopSender(): void {
     this.stage = 'failed';
-    for (const w of [this.ackWaiter, this.endWaiter]) w?.();
+    const w = this.ackWaiter;
     this.ackWaiter = undefined;
-    this.endWaiter = undefined;
+    w?.();
+    this.blobs.wake();
   }
 
   private finished(): boolean {
     return (
-      this.iSaidDone && this.peerSaidDone && this.unacked.length === 0 &&
-      this.myWantsOver && this.peerWantsOver && this.servingCount === 0
+      this.iSaidDone && this.peerSaidDone && this.unacked.length === 0 && this.blobs.finished()
     );
   }
 
@@ -233,7 +225,7 @@ export class SyncSession {
       const frame = await this.next(frames);
       if (!frame) {
         // The peer closes once it is finished; let our own last answers settle first.
-        await Promise.all([this.asking, this.serving]);
+        await this.blobs.settled();
         if (this.finished()) return;
         throw new SyncLinkError('the peer closed the session before it was finished');
       }
@@ -260,104 +252,23 @@ export class SyncSession {
           if (this.peerSaidDone) throw new SyncProtocolError('unexpected_frame', 'DONE sent twice');
           this.peerSaidDone = true;
           // We hold every operation the peer had for us: now the blobs they point at.
-          this.asking = this.askForBlobs().catch((e: unknown) => this.failTask(e));
+          this.blobs.start(this.shared);
           break;
         case FrameType.Want:
-          if (this.peerWantsOver) throw new SyncProtocolError('unexpected_frame', 'WANT after the peer stopped asking');
-          if (frame.blobs.length === 0) this.peerWantsOver = true;
-          else this.serve(frame.blobs);
+          this.blobs.onWant(frame.blobs);
           break;
-        case FrameType.Chunk: {
-          if (!this.askedNow.has(frame.sha256)) throw new SyncProtocolError('unexpected_frame', `a chunk of blob ${frame.sha256}, which was not asked for`);
-          const state = await this.opts.blobs!.receive(frame.sha256, frame.offset, frame.bytes);
-          this.blobBytesReceived += frame.bytes.length;
-          if (state === 'complete') {
-            this.askedNow.delete(frame.sha256);
-            this.receivedHere.add(frame.sha256);
-          }
+        case FrameType.Chunk:
+          await this.blobs.onChunk(frame.sha256, frame.offset, frame.bytes);
           break;
-        }
-        case FrameType.End: {
-          const w = this.endWaiter;
-          if (!w) throw new SyncProtocolError('unexpected_frame', 'END with no request outstanding');
-          this.endWaiter = undefined;
-          w();
+        case FrameType.End:
+          this.blobs.onEnd();
           break;
-        }
         case FrameType.Error:
           throw new SyncPeerError(frame.code, `the peer closed the session: ${frame.message}`);
         case FrameType.Hello:
           throw new SyncProtocolError('unexpected_frame', 'HELLO in the middle of a session');
       }
     }
-  }
-
-  /**
-   * Ask, a page at a time, for the blobs our records point at and we lack. A blob the
-   * peer did not send in answer (it lacks it, or its budget stopped it) is not asked for
-   * again in this session; a partial one is asked for from where it stopped next time.
-   */
-  private async askForBlobs(): Promise<void> {
-    const blobs = this.opts.blobs;
-    const skip = new Set<string>();
-    const allowed = (bulk: boolean) => this.opts.blobsAllowed?.(bulk) ?? true;
-    while (blobs && this.stage === 'exchange' && (allowed(false) || allowed(true))) {
-      const candidates = blobs.wanted(this.shared, MAX_WANT, skip);
-      if (!candidates.length) break;
-      // What the budget does not let in now stays wanted for a later session.
-      const page = candidates.filter((w) => allowed(w.bulk));
-      blobs.release(candidates.filter((w) => !allowed(w.bulk)).map((w) => w.sha256));
-      if (!page.length) break;
-      for (const w of page) this.reservedHere.add(w.sha256);
-      const wants: BlobRequest[] = [];
-      for (const w of page) {
-        // An empty blob needs no bytes from anyone: its hash says what it is.
-        if (w.size === 0) {
-          await blobs.receive(w.sha256, 0, new Uint8Array(0));
-          this.receivedHere.add(w.sha256);
-        } else {
-          wants.push({ sha256: w.sha256, offset: w.offset });
-        }
-      }
-      if (!wants.length) continue;
-      this.askedNow = new Set(wants.map((w) => w.sha256));
-      const answered = new Promise<void>((r) => (this.endWaiter = r));
-      await this.send({ type: FrameType.Want, blobs: wants });
-      await answered;
-      for (const sha of this.askedNow) skip.add(sha);
-      blobs.release(this.askedNow);
-      this.askedNow = new Set();
-    }
-    if (this.stage !== 'exchange') return;
-    this.myWantsOver = true;
-    await this.send({ type: FrameType.Want, blobs: [] });
-  }
-
-  /** Answer a WANT (after any earlier one) with chunks of what we hold, then END. */
-  private serve(requests: readonly BlobRequest[]): void {
-    this.servingCount++;
-    this.serving = this.serving
-      .then(async () => {
-        const blobs = this.opts.blobs;
-        outer: for (const { sha256, offset } of blobs ? requests : []) {
-          const blob = blobs!.servable(sha256, this.shared);
-          if (blob === undefined || offset >= blob.size) continue;
-          const { size, bulk } = blob;
-          for (let at = offset; at < size; at += this.chunkBytes) {
-            if (this.stage !== 'exchange') return;
-            if (!(this.opts.blobsAllowed?.(bulk) ?? true)) continue outer;
-            const bytes = await blobs!.read(sha256, at, Math.min(this.chunkBytes, size - at));
-            if (bytes.length === 0) break;
-            await this.send({ type: FrameType.Chunk, sha256, offset: at, bytes });
-            this.blobBytesSent += bytes.length;
-          }
-          this.blobsSent++;
-        }
-        if (this.stage !== 'exchange') return;
-        this.servingCount--;
-        await this.send({ type: FrameType.End });
-      })
-      .catch((e: unknown) => this.failTask(e));
   }
 
   /** Send, stream by stream, every operation the peer's vectors say it lacks. */
