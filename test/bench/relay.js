@@ -8,7 +8,8 @@
 //               Mosquitto on loopback: relay.msgs_per_s, mosquitto.msgs_per_s, ratio
 // Each batch is a real health batch (the box's wire format), new for its site (its own
 // sample time), so the relay stores every one; the count stored is checked at the end.
-// Env: BENCH_RELAY_SITES (default 10000), BENCH_RELAY_CAPACITY_S (60), BENCH_RELAY_SAT_S (20).
+// Env: BENCH_RELAY_SITES (default 10000), BENCH_RELAY_CAPACITY_S (60), BENCH_RELAY_SAT_S (20),
+// BENCH_PROFILE_DIR (write a CPU profile of the relay there).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -124,7 +125,7 @@ try {
   const mqttPort = await freePort();
   const relay = startProcess(
     process.execPath,
-    [`--env-file=${join(ROOT, 'appliance/node.env')}`, join(ROOT, 'bin/solidaire.js'), 'relay', '--data', relayDir, '--host', '127.0.0.1', '--http-port', '0', '--mqtt-port', String(mqttPort), '--p2p', '/ip4/127.0.0.1/tcp/0'],
+    [`--env-file=${join(ROOT, 'appliance/node.env')}`, ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), join(ROOT, 'bin/solidaire.js'), 'relay', '--data', relayDir, '--host', '127.0.0.1', '--http-port', '0', '--mqtt-port', String(mqttPort), '--p2p', '/ip4/127.0.0.1/tcp/0'],
     'Relais Solidaire',
   );
   await relay.ready;
