@@ -84,6 +84,8 @@ export class Appliance {
       key: site.key,
       spaces,
       blobs,
+      // On a low battery the box defers blobs (health/: frugal mode).
+      frugal: () => this.services.health?.frugal() ?? false,
       // Blobs arrived: the cache of unpinned content may have to shrink.
       afterSession: () => void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES),
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),

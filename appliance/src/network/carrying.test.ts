@@ -32,7 +32,7 @@ interface Box {
   addr(): string;
 }
 
-async function box(clock: FakeClock, hosted: string[], peers: Array<{ address: string; link?: string }>, carryQuotaBytes?: number): Promise<Box> {
+async function box(clock: FakeClock, hosted: string[], peers: Array<{ address: string; link?: string }>, carryQuotaBytes?: number, frugal?: () => boolean): Promise<Box> {
   const db = openDatabase({ path: ':memory:' });
   const spaces = new Spaces({ db, clock });
   for (const id of hosted) spaces.create({ id, name: id });
@@ -43,6 +43,7 @@ async function box(clock: FakeClock, hosted: string[], peers: Array<{ address: s
     db, log, clock, key, spaces, blobs, peers, pollMs: 600_000,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     ...(carryQuotaBytes !== undefined ? { carryQuotaBytes } : {}),
+    ...(frugal ? { frugal } : {}),
   });
   await network.start();
   scratchpad.defer(() => db.close());
@@ -133,5 +134,28 @@ describe('carrying for neighbours', () => {
     expect(results[0]).toBeInstanceOf(Error);
     expect((results[0] as Error & { code?: string }).code).toBe('carry_quota');
     expect(b.db.prepare("SELECT count(*) AS n FROM ops WHERE space = 'gg'").get()).toEqual({ n: 0 });
+  });
+
+  it('a frugal box (low battery) takes the operations now and the blobs later', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const authority = Authority.open(tmp(), clock);
+    const a = await box(clock, ['gg'], []);
+    let low = true;
+    const c = await box(clock, ['gg'], [{ address: a.addr(), link: 'lan' }], undefined, () => low);
+    authority.grant(a.siteId, 'Grigny', { gg: 'host' });
+    authority.grant(c.siteId, 'Koupéla', { gg: 'host' });
+    for (const n of [a.network, c.network]) n.enroll(authority.federationId, authority.history());
+    const content = seededRandom(4).bytes(50_000);
+    const { sha256, size } = await a.blobs.put(Readable.from([content]));
+    a.log.commit('gg', 'record.put', { coll: 'files', id: 'f', fields: { name: 'plan.pdf', sha256, size }, by });
+
+    for (const r of await c.network.syncNow()) if (r instanceof Error) throw r;
+    expect(c.db.prepare("SELECT count(*) AS n FROM records WHERE coll = 'files'").get()).toEqual({ n: 1 });
+    expect(await c.blobs.has(sha256)).toBe(false);
+    expect(c.network.status().pendingBlobs).toEqual({ count: 1, bytes: 50_000 });
+
+    low = false;
+    for (const r of await c.network.syncNow()) if (r instanceof Error) throw r;
+    expect(await c.blobs.has(sha256)).toBe(true);
   });
 });

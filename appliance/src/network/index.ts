@@ -51,6 +51,8 @@ export interface NetworkOptions {
   readonly resyncMs?: number;
   readonly pollMs?: number;
   readonly onError?: (err: unknown) => void;
+  /** Whether the box is frugal now (low battery): no blob is fetched or served until it is not. */
+  readonly frugal?: () => boolean;
   /** Peers this box refuses to sync with, whatever their grants (revoked at the relay). */
   readonly refuse?: (peer: string) => boolean;
   /** Told after every successful session (e.g. to evict cached content once blobs arrived). */
@@ -131,7 +133,7 @@ export class Network {
         return {
           accepts: () => this.policy.allowedKinds(link),
           mayRun: (kind) => allows(CLASS_OF_KIND[kind]),
-          blobsAllowed: (bulk) => allows(bulk ? 'bulk' : 'blobs'),
+          blobsAllowed: (bulk) => !(opts.frugal?.() ?? false) && allows(bulk ? 'bulk' : 'blobs'),
         };
       },
       onSession: (peer, result) => {
