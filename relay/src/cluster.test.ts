@@ -5,13 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { createServer, connect as tcp } from 'node:net';
+import { connect as tcp } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { openDatabase } from '@solidaire/appliance/db';
 import { FakeClock, seededRandom } from '@solidaire/appliance/clock';
 import { generateSiteKey } from '@solidaire/appliance/identity';
-import { scratch } from '@solidaire/appliance/testing';
+import { freePort, scratch } from '@solidaire/appliance/testing';
 import { enrollProof, topics } from '@solidaire/appliance/relay-link';
 import { SiteRegistry } from './registry.js';
 import { Broker } from './broker.js';
@@ -19,14 +19,6 @@ import { fileURLToPath } from 'node:url';
 
 const scratchpad = scratch();
 afterEach(() => scratchpad.clean());
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function redis(): Promise<number> {
   const port = await freePort();

@@ -73,5 +73,5 @@ export async function testBox(
     },
   };
 }
-export { scratch, type Scratch } from './scratch.js';
+export { scratch, freePort, type Scratch } from './scratch.js';
 export { prng, randomOperation, type Prng } from './random-ops.js';

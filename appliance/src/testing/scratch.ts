@@ -31,3 +31,13 @@ export function scratch(): Scratch {
     },
   };
 }
+
+/** A TCP port free on 127.0.0.1 right now (for a child process that must be told its port). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
