@@ -30,7 +30,7 @@ import { relayApp } from './http.js';
 import { Fleet } from './fleet.js';
 import { renderMetrics } from './metrics.js';
 import { Alerts, webhookSender, type AlertThresholds, type SiteFacts } from './alerts.js';
-import { HealthStore } from './health.js';
+import { HealthStore, type Rollup } from './health.js';
 import { decodeBatch, HealthBatchError } from '@solidaire/appliance/health';
 import { parseTopic } from '@solidaire/appliance/relay-link';
 
@@ -271,7 +271,7 @@ export class Relay {
     this.health.ingest(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
     this.health.ingestRollups(
       siteKey,
-      batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Record<string, { min: number; max: number; avg: number; n: number }> })),
+      batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Rollup['metrics'] })),
     );
     const latest = batch.samples.at(-1)?.metrics;
     if (!latest) return {};
