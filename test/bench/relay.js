@@ -162,7 +162,8 @@ try {
   metrics['relay.stored.count'] = stored;
   metrics['relay.acked.count'] = capResult.acked + satResult.acked;
 
-  // The same saturation against Mosquitto.
+  // The same saturation against Mosquitto (Debian's; installed here if missing).
+  execFileSync('sh', ['-c', 'command -v mosquitto >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto)'], { stdio: 'inherit' });
   const mosqPort = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${mosqPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n`);
