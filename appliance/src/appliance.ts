@@ -170,6 +170,15 @@ export class Appliance {
       config,
       clock,
       version: VERSION,
+      state: () => {
+        const st = network.status();
+        const synced = st.peers.map((p) => p.lastSyncAt).filter((t): t is number => t !== null);
+        return {
+          budgetUsedPct: network.policy.usage(DEFAULT_LINK).usedPct,
+          syncBacklogOps: st.peers.reduce((n, p) => n + (p.pendingOps ?? 0), 0),
+          lastSyncAt: synced.length ? Math.max(...synced) : null,
+        };
+      },
       metered: () => network.policy.settings(DEFAULT_LINK).metered,
       onBytes: (bytesIn, bytesOut) => network.policy.record(DEFAULT_LINK, bytesIn, bytesOut),
       answered: new AnsweredCommands(join(this.opts.dataDir, 'commands-answered.json')),

@@ -64,8 +64,14 @@ describe('relay: alerts', () => {
     relay.alerts.update(key.siteId, { batteryPct: 26, temperatureC: 60 });
     expect(await active()).toEqual([]);
 
+    // The month's budget nearly spent; operations waiting for more than a week.
+    relay.alerts.update(key.siteId, { budgetUsedPct: 93, syncBacklogOps: 12, lastSyncAt: clock.now() - 8 * 24 * 3600_000 });
+    expect(await active()).toEqual(['budget_spent', 'sync_stuck']);
+    relay.alerts.update(key.siteId, { budgetUsedPct: 10, syncBacklogOps: 0, lastSyncAt: clock.now() });
+    expect(await active()).toEqual([]);
+
     // All of it went to the webhook, in order, despite a first failed delivery.
-    await vi.waitFor(() => expect(hook.received).toHaveLength(8), { timeout: 20_000 });
+    await vi.waitFor(() => expect(hook.received).toHaveLength(12), { timeout: 20_000 });
     expect(hook.received.map((c) => `${c.type} ${c.alert.rule}`)).toEqual([
       'raised silent',
       'cleared silent',
@@ -75,9 +81,13 @@ describe('relay: alerts', () => {
       'cleared undervoltage',
       'cleared battery_low',
       'cleared hot',
+      'raised budget_spent',
+      'raised sync_stuck',
+      'cleared budget_spent',
+      'cleared sync_stuck',
     ]);
     expect(hook.received[0]).toMatchObject({ siteName: 'Gavinané', alert: { message: expect.stringMatching(/Aucune nouvelle depuis 49 h/) } });
     const all = await fetch(`${http}/api/v1/alerts`, { headers: { authorization: `Bearer ${relay.adminToken}` } });
-    expect(((await all.json()) as { alerts: unknown[] }).alerts).toHaveLength(4);
+    expect(((await all.json()) as { alerts: unknown[] }).alerts).toHaveLength(6);
   });
 });

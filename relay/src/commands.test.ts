@@ -59,6 +59,8 @@ describe('relay: commands and presence', () => {
     await box.start();
     const site = async () => (await r.call('GET', `/api/v1/sites/${siteId}`)).body as { online: boolean; version: string | null; lastSeen: number | null };
     await vi.waitFor(async () => expect(await site()).toMatchObject({ online: true, version: '0.1.0' }));
+    // With its presence the box said how its link and its sync stand (for the alerts).
+    expect(r.relay.alerts.facts(box.services.site.id)).toMatchObject({ budgetUsedPct: 0, syncBacklogOps: 0 });
 
     // Connected: a command runs at once and its result comes back.
     const sent = (await r.call('POST', `/api/v1/sites/${siteId}/commands`, { action: 'sync-now' })).body as unknown as Cmd;

@@ -59,6 +59,8 @@ export interface FleetDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly registry: SiteRegistry;
+  /** What a site said of itself with its presence (link budget used, sync backlog): for the alerts. */
+  readonly onState?: (siteKey: string, facts: { budgetUsedPct?: number; syncBacklogOps?: number; lastSyncAt?: number }) => void;
   /** Publish as the relay (QoS 1) to a topic. */
   readonly publish: (topic: string, payload: string) => Promise<void>;
 }
@@ -102,9 +104,13 @@ export class Fleet {
       }
       let version: string | null = null;
       try {
-        version = (JSON.parse(payload.toString('utf8')) as { version?: string | null }).version ?? null;
+        const st = JSON.parse(payload.toString('utf8')) as { version?: unknown; budgetUsedPct?: unknown; syncBacklogOps?: unknown; lastSyncAt?: unknown };
+        version = typeof st.version === 'string' ? st.version.slice(0, 40) : null;
+        const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+        const facts = { budgetUsedPct: num(st.budgetUsedPct), syncBacklogOps: num(st.syncBacklogOps), lastSyncAt: num(st.lastSyncAt) };
+        this.deps.onState?.(siteKey, Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)));
       } catch {
-        // "offline" (the last will) or anything else: presence only.
+        // Anything else: presence only.
       }
       sql(
         this.deps.db,

@@ -145,6 +145,7 @@ export class Relay {
       random,
       registry: this.registry,
       publish: (topic, payload) => this.broker.publish(topic, payload, { qos: 1 }),
+      onState: (siteKey, facts) => this.alerts.update(siteKey, facts),
     });
     const webhook = opts.webhook ? webhookSender(opts.webhook, { onError: (e) => opts.onError?.(e) }) : undefined;
     this.alerts = new Alerts({

@@ -68,6 +68,11 @@ export interface RelayLinkOptions {
   readonly visitEveryMs?: number;
   readonly onError?: (e: unknown) => void;
   readonly version?: string;
+  /**
+   * What the box tells of itself with its presence, at each connection: the Internet
+   * link's month used, operations its peers still lack, its last successful sync.
+   */
+  readonly state?: () => { budgetUsedPct?: number; syncBacklogOps?: number; lastSyncAt?: number | null };
 }
 
 export interface RelayLinkStatus {
@@ -179,7 +184,7 @@ export class RelayLink {
     for (const space of this.opts.heads?.spaces() ?? []) {
       await client.subscribeAsync(topics.head(space), { qos: 1 }).catch((e: unknown) => this.opts.onError?.(e));
     }
-    await client.publishAsync(topics.state(self), JSON.stringify({ state: 'online', version: this.opts.version ?? null }), { qos: 1, retain: true });
+    await client.publishAsync(topics.state(self), JSON.stringify({ state: 'online', version: this.opts.version ?? null, ...this.opts.state?.() }), { qos: 1, retain: true });
     return client;
   }
 
