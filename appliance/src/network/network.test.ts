@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +16,14 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-function box(clock: FakeClock, peers: string[] = []) {
+function box(clock: FakeClock, peers: string[] = [], pollMs = 60_000) {
   const db: Db = openDatabase({ path: ':memory:' });
   const spaces = new Spaces({ db, clock });
   spaces.create({ id: 'commons', name: 'Base commune', kind: 'commons' });
   spaces.create({ id: 'gg', name: 'Comité' });
   const key = generateSiteKey();
   const log = new OpLog({ db, key, clock, hosts: hostsWithGrants((s) => spaces.hosts(s)) });
-  const network = new Network({ db, log, clock, key, spaces, listen: ['/ip4/127.0.0.1/tcp/0'], peers, pollMs: 60_000 });
+  const network = new Network({ db, log, clock, key, spaces, listen: ['/ip4/127.0.0.1/tcp/0'], peers, pollMs });
   cleanup.push(() => void db.close(), () => network.stop());
   return { db, log, key, network };
 }
@@ -79,6 +79,48 @@ describe('network', () => {
     await stranger.network.syncNow();
     await stranger.network.syncNow();
     expect(stranger.db.prepare("SELECT count(*) AS n FROM ops WHERE space = 'gg'").get()).toEqual({ n: 0 });
+  });
+});
+
+describe('resync on a timer', () => {
+  it('a free link every minute, a metered one every few hours, both at once after a local change', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const dir = mkdtempSync(join(tmpdir(), 'solidaire-net-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const authority = Authority.open(dir, clock);
+    const grigny = box(clock);
+    await grigny.network.start();
+    const youri = box(clock, grigny.network.status().addresses.filter((a) => a.includes('127.0.0.1')), 30);
+    for (const b of [grigny, youri]) authority.grant(b.key.siteId, 'site', { gg: 'host' });
+    for (const b of [grigny, youri]) b.network.enroll(authority.federationId, authority.history());
+    youri.network.policy.configure({ link: 'internet', metered: true, budgetBytes: 10_000_000, resetDay: 1 });
+    const rounds = vi.spyOn(youri.network.sync, 'syncWith');
+    await youri.network.start();
+    await vi.waitFor(() => expect(rounds).toHaveBeenCalled());
+    const settle = async () => {
+      const n = rounds.mock.calls.length;
+      await new Promise((r) => setTimeout(r, 300));
+      return rounds.mock.calls.length - n;
+    };
+    await vi.waitFor(async () => expect(await settle()).toBe(0));
+
+    clock.advance(2 * 60_000);
+    expect(await settle()).toBe(0); // metered: not after two minutes
+    clock.advance(6 * 3600_000);
+    await vi.waitFor(() => expect(rounds.mock.calls.length).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect(await settle()).toBe(0));
+
+    // A change here goes at once, metered or not.
+    const before = rounds.mock.calls.length;
+    youri.log.commit('gg', 'message.post', { id: 'x', thread: 'x', subject: null, body: 'urgent', from: null, by });
+    await vi.waitFor(() => expect(rounds.mock.calls.length).toBeGreaterThan(before));
+
+    // On a free link, a minute is enough.
+    youri.network.policy.configure({ link: 'internet', metered: false, budgetBytes: 0, resetDay: 1 });
+    await vi.waitFor(async () => expect(await settle()).toBe(0));
+    const quiet = rounds.mock.calls.length;
+    clock.advance(61_000);
+    await vi.waitFor(() => expect(rounds.mock.calls.length).toBeGreaterThan(quiet));
   });
 });
 
