@@ -225,9 +225,11 @@ export class SyncSession {
       const frame = await this.next(frames);
       if (!frame) {
         // The peer closes once it is finished; let our own last answers settle first.
+        // Closed before that (a connection ended by a FIN), nothing more will come, not
+        // even the END a WANT of ours waits for: fail now rather than wait forever.
+        if (!this.finished()) throw new SyncLinkError('the peer closed the session before it was finished');
         await this.blobs.settled();
-        if (this.finished()) return;
-        throw new SyncLinkError('the peer closed the session before it was finished');
+        return;
       }
       switch (frame.type) {
         case FrameType.Batch: {
