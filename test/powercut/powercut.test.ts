@@ -9,34 +9,21 @@
  * is sent only after the commit (and that a torn transaction never shows), while
  * synchronous=FULL, asserted on every start, is what carries that to a real power cut.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBox, type TestBox } from '../../appliance/src/testing/index.js';
-import { checkDatabase, copyAsLeft, DB_FILE } from './check.js';
+import { prng, testBox, type TestBox } from '../../appliance/src/testing/index.js';
+import { checkDatabase, copyAsLeft, DB_FILE, login as logIn, request, spawnReady, type HttpSession } from '../support/index.js';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../../appliance/dist/index.js', import.meta.url));
 const PASSWORD = 'coupure-de-courant';
 const CYCLES = 50;
 const IN_FLIGHT = 6;
-
-/** mulberry32: the kill moments and the load are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Running {
   readonly child: ChildProcess;
@@ -46,50 +33,12 @@ interface Running {
 }
 
 async function startChild(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, [CHILD, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the child did not start in 15 s: ${stderr}`)), 15_000);
-    lines.on('line', (l) => {
-      if (l.startsWith('READY ')) {
-        clearTimeout(timer);
-        resolve(l);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the child exited (${code}) before it was ready: ${stderr}`));
-    });
-  });
-  const [, port, ...pragmas] = ready.split(' ');
-  return { child, base: `http://127.0.0.1:${port}`, pragmas: pragmas.join(' '), exited };
+  const run = await spawnReady([CHILD, dataDir], (l) => l.startsWith('READY '));
+  const [, port, ...pragmas] = run.ready.split(' ');
+  return { child: run.child, base: `http://127.0.0.1:${port}`, pragmas: pragmas.join(' '), exited: run.exited };
 }
 
-interface Session {
-  readonly base: string;
-  readonly accountId: string;
-  readonly headers: Record<string, string>;
-}
-
-async function login(base: string): Promise<Session> {
-  const res = await fetch(`${base}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken, account } = (await res.json()) as { csrfToken: string; account: { id: string } };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { base, accountId: account.id, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
-}
-
-async function post(s: Session, path: string, body: unknown, method = 'POST'): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${s.base}/api/v1${path}`, { method, headers: s.headers, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
+const login = (base: string): Promise<HttpSession> => logIn(base, 'admin', PASSWORD);
 
 const SPACES = ['commons', 'jumelage'];
 
@@ -103,7 +52,7 @@ describe('power cut: SIGKILL at random moments under write load', () => {
 
   it(`keeps every acknowledged write through ${CYCLES} kills`, { timeout: 120_000 }, async () => {
     expect(existsSync(DIST), 'appliance/dist is missing: build with `npx tsc -b` (npm test does)').toBe(true);
-    const rand = seeded(20261122);
+    const rand = prng(20261122).next;
     const acked = new Set<string>();
     const documents = new Map<string, string>();
     const sent = new Set<string>();
@@ -123,12 +72,12 @@ describe('power cut: SIGKILL at random moments under write load', () => {
       const s = await login(run.base);
 
       if (cycle === 0) {
-        expect((await post(s, '/spaces', { id: 'jumelage', name: 'Comité de jumelage' })).status).toBe(201);
-        expect((await post(s, `/spaces/jumelage/roles/${s.accountId}`, { role: 'admin' }, 'PUT')).status).toBe(200);
+        expect((await request(s, 'POST', '/spaces', { id: 'jumelage', name: 'Comité de jumelage' })).status).toBe(201);
+        expect((await request(s, 'PUT', `/spaces/jumelage/roles/${s.accountId}`, { role: 'admin' })).status).toBe(200);
         for (const space of SPACES) {
           const body = `premier message ${space}`;
           sent.add(body);
-          const r = await post(s, `/spaces/${space}/threads`, { subject: `Discussion ${space}`, body });
+          const r = await request(s, 'POST', `/spaces/${space}/threads`, { subject: `Discussion ${space}`, body });
           expect(r.status).toBe(201);
           acked.add(`${space}/${r.json.message.id}`);
           threads.push({ space, id: r.json.thread.id });
@@ -144,18 +93,18 @@ describe('power cut: SIGKILL at random moments under write load', () => {
         if (n % 10 === 0) {
           const space = SPACES[(n / 10) % SPACES.length]!;
           const text = `# Compte rendu ${n}\n\n${body}, écrit avant la coupure.`;
-          const r = await post(s, `/spaces/${space}/documents`, { title: `Compte rendu ${n}`, text });
+          const r = await request(s, 'POST', `/spaces/${space}/documents`, { title: `Compte rendu ${n}`, text });
           if (r.status !== 201) throw new Error(`document: ${r.status} ${JSON.stringify(r.json)}`);
           documents.set(`${space}/${r.json.id}`, text);
         } else if (n % 5 === 0) {
           const space = SPACES[(n / 5) % SPACES.length]!;
-          const r = await post(s, `/spaces/${space}/threads`, { subject: `Sujet ${n}`, body });
+          const r = await request(s, 'POST', `/spaces/${space}/threads`, { subject: `Sujet ${n}`, body });
           if (r.status !== 201) throw new Error(`thread: ${r.status} ${JSON.stringify(r.json)}`);
           acked.add(`${space}/${r.json.message.id}`);
           threads.push({ space, id: r.json.thread.id });
         } else {
           const t = threads[Math.floor(rand() * threads.length)]!;
-          const r = await post(s, `/spaces/${t.space}/threads/${t.id}/messages`, { body });
+          const r = await request(s, 'POST', `/spaces/${t.space}/threads/${t.id}/messages`, { body });
           if (r.status !== 201) throw new Error(`reply: ${r.status} ${JSON.stringify(r.json)}`);
           acked.add(`${t.space}/${r.json.id}`);
         }

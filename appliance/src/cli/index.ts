@@ -38,6 +38,13 @@ function existingBox(dir: string): Appliance {
   return new Appliance({ dataDir });
 }
 
+/** A number of seconds, more than zero (fractions allowed). */
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('un nombre de secondes supérieur à 0 et d’au plus 86 400');
+  return n;
+}
+
 function percent(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('un pourcentage entre 0 et 100');
@@ -57,6 +64,7 @@ interface ApplianceCliOptions {
   mdns: boolean;
   peer: string[];
   lanPeer: string[];
+  syncEvery?: number;
   health: boolean;
   batteryCommand?: string;
   frugalBelow: number;
@@ -121,6 +129,7 @@ export function program(): Command {
     .option('--mdns', 'chercher les boîtes voisines sur le réseau local (mDNS)', false)
     .option('--peer <multiaddr>', 'boîte à joindre par Internet, …/p2p/<identifiant> (répétable)', collect, [])
     .option('--lan-peer <multiaddr>', 'boîte à joindre sur le réseau local, liaison gratuite (répétable)', collect, [])
+    .option('--sync-every <s>', 'resynchroniser les pairs des liaisons gratuites toutes les <s> secondes, même sans changement (défaut 60 ; un changement local part au plus tard après 5 s, ou <s> si moins)', seconds)
     .option('--no-health', 'ne pas suivre la santé de la boîte (charge, température, batterie…)')
     .option('--battery-command <cmd>', 'commande qui affiche la charge de la batterie en JSON (onduleur HAT sans pilote)')
     .option('--frugal-below <pct>', 'charge en dessous de laquelle la boîte devient économe', percent, 30)
@@ -129,7 +138,16 @@ export function program(): Command {
     .option('--shutdown-dry-run', 'batterie vide : seulement noter l’arrêt, sans éteindre', false)
     .action(async (o: ApplianceCliOptions) => {
       const peers = [...o.lanPeer.map((address) => ({ address, link: LAN_LINK })), ...o.peer];
-      const appliance = new Appliance({ dataDir: resolve(o.data), port: o.port, host: o.host, p2pListen: o.p2p, mdns: o.mdns, peers, health: healthOptions(o) });
+      const appliance = new Appliance({
+        dataDir: resolve(o.data),
+        port: o.port,
+        host: o.host,
+        p2pListen: o.p2p,
+        mdns: o.mdns,
+        peers,
+        health: healthOptions(o),
+        ...(o.syncEvery ? { syncEveryMs: Math.round(o.syncEvery * 1000) } : {}),
+      });
       const url = await appliance.start();
       const { site, network } = appliance.services;
       console.log(`Solidaire ${VERSION} — boîte ${site.name ?? '(pas encore configurée)'} sur ${url}`);

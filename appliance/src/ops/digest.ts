@@ -42,9 +42,16 @@ export function stateDigest(db: Db, spaces?: readonly string[]): string {
 
 /**
  * Rebuild the materialised tables from the op log alone, in a fresh in-memory database,
- * verifying every signature on the way, and return that state's digest.
+ * verifying every signature on the way, and return that state's digest. The spaces of the
+ * `spaces` table are materialised, and those `alsoHosts` names (a box materialises its
+ * federation's grants too: federation/hostsWithGrants).
  */
-export function replayDigest(db: Db, clock: Clock, observers?: (db: Db) => ReadonlyMap<string, RecordObserver[]>): string {
+export function replayDigest(
+  db: Db,
+  clock: Clock,
+  observers?: (db: Db) => ReadonlyMap<string, RecordObserver[]>,
+  alsoHosts?: (space: string) => boolean,
+): string {
   const fresh = openDatabase({ path: ':memory:' });
   try {
     const spaces = db.prepare<[], { id: string; name: string; kind: string; quota_bytes: number; created_at: number }>('SELECT * FROM spaces').all();
@@ -55,7 +62,7 @@ export function replayDigest(db: Db, clock: Clock, observers?: (db: Db) => Reado
       db: fresh,
       key: generateSiteKey(),
       clock,
-      hosts: (s) => hosted.has(s),
+      hosts: (s) => hosted.has(s) || (alsoHosts?.(s) ?? false),
       ...(observers ? { observers: observers(fresh) } : {}),
     });
     const rows = db.prepare<[], { space: string; author: string; seq: number; hlc: string; kind: OpKind; body: Buffer; sig: Buffer }>(

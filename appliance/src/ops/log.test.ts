@@ -82,6 +82,16 @@ describe('op log', () => {
     expect(replayDigest(a.db, a.clock)).not.toBe(stateDigest(a.db));
   });
 
+  it('replays a space materialised beyond the spaces table (the grants) when told to', () => {
+    const db = openDatabase({ path: ':memory:' });
+    dbs.push(db);
+    const clock = new FakeClock();
+    const log = new OpLog({ db, key: generateSiteKey(), clock, hosts: (s) => s === '$grants' });
+    log.commit('$grants', 'record.put', { coll: 'grants', id: 'g1', fields: { name: 'Youri' }, by });
+    expect(replayDigest(db, clock)).not.toBe(stateDigest(db));
+    expect(replayDigest(db, clock, undefined, (s) => s === '$grants')).toBe(stateDigest(db));
+  });
+
   it('stores but does not materialise a space it does not host', () => {
     const a = replica();
     a.log.commit('elsewhere', 'message.post', { id: 'x', thread: 'x', subject: null, body: 'Pour Koupéla', from: 's', by });
