@@ -42,6 +42,7 @@ export async function startFullDemo(opts: FullDemoOptions): Promise<FullDemo> {
     demo = await startDemo({
       dataDir: opts.dataDir,
       log: opts.log,
+      ...(relay.authority ? { authority: relay.authority } : {}),
       ...(any ? { port: 0 } : {}),
       ...(opts.host ? { host: opts.host } : {}),
       also: [

@@ -89,7 +89,8 @@ export class Relay {
   readonly health: HealthStore;
   readonly adminToken: string;
   private alertTimer: NodeJS.Timeout | undefined;
-  private readonly authority: Authority | undefined;
+  /** The federation's authority, when this relay holds it. */
+  readonly authority: Authority | undefined;
   private readonly clock: Clock;
   private server: Server | undefined;
   private readonly heads = new Map<string, string>();

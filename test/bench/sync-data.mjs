@@ -10,7 +10,8 @@ export const SPACE = 'givors-gavinane';
 export const COLL = 'members';
 
 /** The seeded generator the convergence test uses (mulberry32). */
-export { prng as seeded } from '../../appliance/dist/testing/index.js';
+import { prng as seeded } from '../../appliance/dist/testing/index.js';
+export { seeded };
 
 const FIRST = 'Awa Fatoumata Mariam Aminata Kadiatou Oumou Hawa Salif Moussa Ibrahima Seydou Bakary Youssouf Boubacar Lucie Chantal Nadia Karim Pierre Sophie Mohamed Claire Julien Rokia'.split(' ');
 const LAST = 'Traoré Keïta Coulibaly Diarra Konaté Sissoko Diallo Camara Sangaré Touré Dembélé Martin Bernard Petit Durand Moreau Laurent Garcia Benali Roux'.split(' ');

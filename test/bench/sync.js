@@ -72,7 +72,7 @@ for (const step of STEPS) {
 for (const step of ['initial', 'changed10']) {
   const a = last[step].anatomy;
   metrics[`solidaire.${step}.batch.oneframe.bytes`] = a.oneFrame;
-  for (const k of ['sig', 'hlc', 'seq', 'author', 'space']) metrics[`solidaire.${step}.batch.${k}.bytes`] = a[k];
+  for (const k of ['sig', 'hlc', 'author', 'space']) metrics[`solidaire.${step}.batch.${k}.bytes`] = a[k];
   metrics[`solidaire.${step}.batch.bodiesonly.bytes`] = a.bodiesOnly;
 }
 
@@ -102,7 +102,7 @@ console.log(`apply: ${APPLY_RUNS} runs after a warm-up, into a database file…`
 const apply = applyBench(APPLY_RUNS);
 metrics['sync.apply.ops_per_s'] = Math.round(apply.apply.median);
 metrics['sync.apply.decode.ops_per_s'] = Math.round(apply.withDecode.median);
-metrics['sync.apply.verifyonly.ops_per_s'] = Math.round(apply.verifyOnly.median);
+metrics['sync.apply.checkonly.ops_per_s'] = Math.round(apply.verifyOnly.median);
 console.log(`converge5: ${CONVERGE_RUNS} runs after a warm-up (in-memory links, database files)…`);
 const conv = await convergeBench(CONVERGE_RUNS);
 metrics['sync.converge5.ms'] = Math.round(conv.median);
@@ -137,8 +137,8 @@ console.log(`set-up ${metrics['solidaire.setup.bytes']} = connection (mss, Noise
 console.log('framing = what Yamux headers and Noise lengths and tags add to the frames (and Yamux window updates and closes)');
 console.log('\nwhat each field of the operations costs in a batch (one BATCH frame, brotli as sent; bytes saved without it)');
 table([
-  ['', 'one frame', 'sig', 'hlc', 'seq', 'author', 'space', 'bodies only', 'lower bound'],
-  ...['initial', 'changed10'].map((s) => [s, ...['oneframe', 'sig', 'hlc', 'seq', 'author', 'space', 'bodiesonly'].map((k) => n(metrics[`solidaire.${s}.batch.${k}.bytes`])), n(metrics[`lowerbound.${s}.bytes`])]),
+  ['', 'one frame', 'sig', 'hlc', 'author', 'space', 'bodies only', 'lower bound'],
+  ...['initial', 'changed10'].map((s) => [s, ...['oneframe', 'sig', 'hlc', 'author', 'space', 'bodiesonly'].map((k) => n(metrics[`solidaire.${s}.batch.${k}.bytes`])), n(metrics[`lowerbound.${s}.bytes`])]),
 ]);
 
 console.log('\ntimes');
@@ -146,7 +146,7 @@ table([
   ['', 'value', 'runs'],
   ['sync.apply.ops_per_s', n(metrics['sync.apply.ops_per_s']), apply.apply.rates.map(Math.round).join(' ')],
   ['sync.apply.decode.ops_per_s', n(metrics['sync.apply.decode.ops_per_s']), apply.withDecode.rates.map(Math.round).join(' ')],
-  ['sync.apply.verifyonly.ops_per_s', n(metrics['sync.apply.verifyonly.ops_per_s']), apply.verifyOnly.rates.map(Math.round).join(' ')],
+  ['sync.apply.checkonly.ops_per_s', n(metrics['sync.apply.checkonly.ops_per_s']), apply.verifyOnly.rates.map(Math.round).join(' ')],
   ['sync.converge5.ms', n(metrics['sync.converge5.ms']), conv.results.map((x) => Math.round(x.ms)).join(' ')],
 ]);
 console.log(`apply: ${apply.ops} record.put operations in ${apply.batches} batches; converge5: ${conv.sites} sites × ${conv.opsPerSite} operations, ${metrics['sync.converge5.sessions.count']} sessions, ${metrics['sync.converge5.moved.count']} operations moved, in-memory links`);

@@ -62,13 +62,17 @@ function withDb<T>(path: string, use: (db: Database.Database) => T): T {
   }
 }
 
-/** A digest of the op log: which operations it holds, whatever their arrival order. */
+/**
+ * A digest of the op log: which operations it holds, whatever their arrival order (each
+ * by its own digest, which covers its content and its place in its stream; signatures
+ * are not compared: a box keeps only those it received, one per run).
+ */
 function opLogDigest(db: Database.Database): string {
   const h = createHash('sha256');
-  for (const op of db.prepare<[], { space: string; author: string; kind: string; seq: number; sig: Buffer }>(
-    'SELECT space, author, kind, seq, sig FROM ops ORDER BY space, author, kind, seq',
+  for (const op of db.prepare<[], { space: string; author: string; kind: string; seq: number; digest: Buffer }>(
+    'SELECT space, author, kind, seq, digest FROM ops ORDER BY space, author, kind, seq',
   ).iterate()) {
-    h.update(`${op.space}\0${op.author}\0${op.kind}\0${op.seq}\0`).update(op.sig);
+    h.update(`${op.space}\0${op.author}\0${op.kind}\0${op.seq}\0`).update(op.digest);
   }
   return h.digest('hex');
 }

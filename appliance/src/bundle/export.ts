@@ -94,7 +94,8 @@ async function* generate(
         if (!page.length) break;
         for (const op of page) {
           const opSize = op.body.length + op.sig.length + op.space.length + op.author.length + op.hlc.length + 16;
-          if (batch.length && size + opSize > OPS_CHUNK_BYTES) yield flush();
+          // A chunk ends at a signed operation, so that it can be checked on its own.
+          if (batch.length && size + opSize > OPS_CHUNK_BYTES && batch[batch.length - 1]!.sig.length > 0) yield flush();
           batch.push(op);
           size += opSize;
           summary.spaces[space] = (summary.spaces[space] ?? 0) + 1;

@@ -22,6 +22,8 @@ export interface DemoOptions {
   readonly syncSeconds?: number;
   /** Lines about the rest of the system (the relay), printed with the boxes'. */
   readonly also?: readonly string[];
+  /** The federation's authority, when the caller holds it (the relay); else opened under dataDir/federation. */
+  readonly authority?: Authority;
   /** Called for each box once it is set up, before it starts (the relay's demo enrolls it). */
   readonly beforeStart?: (appliance: Appliance, box: { siteName: string; grant: GrantSpaces; dataDir: string }) => Promise<void>;
 }
@@ -48,7 +50,7 @@ const BOXES: readonly DemoBox[] = [
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const appliances: Appliance[] = [];
   const urls: string[] = [];
-  const authority = Authority.open(join(opts.dataDir, 'federation'), systemClock);
+  const authority = opts.authority ?? Authority.open(join(opts.dataDir, 'federation'), systemClock);
   const resync = (opts.syncSeconds ?? 10) * 1000;
   try {
     let peers: string[] = [];

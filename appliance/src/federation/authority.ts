@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { join } from 'node:path';
 import { generateSiteKey, importSiteKey, type SiteKey } from '../identity/index.js';
 import { HybridClock, type Clock } from '../clock/index.js';
-import { encodePayload, signOperation, type Operation } from '../ops/index.js';
+import { encodePayload, GENESIS, signOperation, type Operation } from '../ops/index.js';
 import { FEDERATION_SPACE, GRANTS, grantFields, type GrantSpaces } from './grants.js';
 
 interface StoredOp {
@@ -24,6 +24,8 @@ interface AuthorityState {
   key: string; // PKCS#8 DER, base64
   seq: number;
   hlc: string | null;
+  /** Digest of the last operation issued (what the next one names), base64; absent before the first. */
+  head?: string;
   /** Every operation issued, in order: a box joining gets them all (streams stay contiguous). */
   ops: StoredOp[];
 }
@@ -46,6 +48,9 @@ export class Authority {
     const file = join(dir, 'authority.json');
     if (existsSync(file)) {
       const state = JSON.parse(readFileSync(file, 'utf8')) as AuthorityState;
+      if (state.seq > 0 && !state.head) {
+        throw new Error(`${file} holds grants in operation format 1, written by a development version of Solidaire before 2026-11-22: move ${dir} away and start again`);
+      }
       return new Authority(file, importSiteKey(Buffer.from(state.key, 'base64')), state, clock);
     }
     const key = generateSiteKey();
@@ -60,6 +65,7 @@ export class Authority {
 
   /** Every grant operation issued so far, in order: what a joining box applies. */
   history(): Operation[] {
+    this.refresh();
     return this.state.ops.map((o) => ({ ...o, body: new Uint8Array(Buffer.from(o.body, 'base64')), sig: new Uint8Array(Buffer.from(o.sig, 'base64')) }));
   }
 
@@ -73,14 +79,27 @@ export class Authority {
   }
 
   private sign(site: string, fields: Record<string, string | boolean>): Operation {
+    this.refresh();
     const seq = this.state.seq + 1;
     const hlc = this.hlc.tick();
     const body = encodePayload('record.put', { coll: GRANTS, id: site, fields, by: { id: 'federation', name: 'Fédération' } });
-    const op = signOperation(this.key, { space: FEDERATION_SPACE, seq, hlc, kind: 'record.put', body });
+    const prev = this.state.head ? new Uint8Array(Buffer.from(this.state.head, 'base64')) : GENESIS;
+    const { op, digest } = signOperation(this.key, { space: FEDERATION_SPACE, seq, hlc, kind: 'record.put', body }, prev);
     const stored: StoredOp = { ...op, kind: 'record.put', body: Buffer.from(op.body).toString('base64'), sig: Buffer.from(op.sig).toString('base64') };
-    this.state = { ...this.state, seq, hlc, ops: [...this.state.ops, stored] };
+    this.state = { ...this.state, seq, hlc, head: Buffer.from(digest).toString('base64'), ops: [...this.state.ops, stored] };
     this.save();
     return op;
+  }
+
+  /**
+   * The file is the truth: another holder of this folder may have signed since we read it,
+   * and signing from a stale head would fork the federation's stream.
+   */
+  private refresh(): void {
+    const onDisk = JSON.parse(readFileSync(this.file, 'utf8')) as AuthorityState;
+    if (onDisk.seq === this.state.seq) return;
+    this.state = onDisk;
+    if (onDisk.hlc) this.hlc.observe(onDisk.hlc);
   }
 
   private save(): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../db/index.js';
 import { FakeClock } from '../clock/index.js';
 import { generateSiteKey, type SiteKey } from '../identity/index.js';
-import { OpLog, encodePayload, signOperation, stateDigest } from '../ops/index.js';
+import { GENESIS, OpLog, encodePayload, signOperation, stateDigest } from '../ops/index.js';
 import { OpLogSyncStore, SyncSession, SyncRefusedError, memoryLinkPair } from '../sync/index.js';
 import { Authority, Entitlements, FEDERATION_SPACE } from './index.js';
 
@@ -102,7 +102,11 @@ describe('federation grants', () => {
     expect(a.ent.mayWrite({ author: b.id, space: 'gg' })).toBe(false);
     // A grant signed by any other key is not a grant.
     const rogue: SiteKey = generateSiteKey();
-    const forged = signOperation(rogue, { space: FEDERATION_SPACE, seq: 1, hlc: '0001800000000000-0000', kind: 'record.put', body: encodePayload('record.put', { coll: 'grants', id: b.id, fields: { spaces: '{"gg":"host"}' }, by }) });
+    const { op: forged } = signOperation(
+      rogue,
+      { space: FEDERATION_SPACE, seq: 1, hlc: '0001800000000000-0000', kind: 'record.put', body: encodePayload('record.put', { coll: 'grants', id: b.id, fields: { spaces: '{"gg":"host"}' }, by }) },
+      GENESIS,
+    );
     expect(a.ent.mayWrite(forged)).toBe(false);
   });
 
@@ -115,6 +119,17 @@ describe('federation grants', () => {
     expect(again.history().map((o) => o.seq)).toEqual([1, 2]);
     a.store.applyBatch(again.history());
     expect(a.ent.grantOf(a.id)?.spaces).toEqual({ gg: 'host', commons: 'host' });
+  });
+
+  it('signs one stream when two holders share its folder (the relay and the demo): no fork', () => {
+    const { authority, dir, clock, boxes: [a] } = setup();
+    const other = Authority.open(dir, clock);
+    authority.grant(a.id, 'A', { gg: 'host' });
+    other.grant(a.id, 'A', { gg: 'host', commons: 'host' });
+    authority.revoke(a.id, 'A');
+    expect(other.history().map((o) => o.seq)).toEqual([1, 2, 3]);
+    a.store.applyBatch(authority.history());
+    expect(a.ent.grantOf(a.id)).toBeUndefined();
   });
 
   it('shares nothing before the box has joined a federation', () => {

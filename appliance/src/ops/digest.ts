@@ -10,7 +10,7 @@ import { generateSiteKey } from '../identity/index.js';
 import type { Clock } from '../clock/index.js';
 import { OpLog } from './log.js';
 import type { RecordObserver } from './merge/records.js';
-import type { OpKind } from './types.js';
+import type { OpKind, Operation } from './types.js';
 
 function canonical(value: unknown): string {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -65,12 +65,20 @@ export function replayDigest(
       hosts: (s) => hosted.has(s) || (alsoHosts?.(s) ?? false),
       ...(observers ? { observers: observers(fresh) } : {}),
     });
+    // Stream by stream, each run up to the signature that proves it.
     const rows = db.prepare<[], { space: string; author: string; seq: number; hlc: string; kind: OpKind; body: Buffer; sig: Buffer }>(
-      'SELECT space, author, seq, hlc, kind, body, sig FROM ops ORDER BY rowid',
+      'SELECT space, author, seq, hlc, kind, body, sig FROM ops ORDER BY space, author, kind, seq',
     );
+    let run: Operation[] = [];
     for (const r of rows.iterate()) {
-      log.receive({ space: r.space, author: r.author, seq: r.seq, hlc: r.hlc, kind: r.kind, body: new Uint8Array(r.body), sig: new Uint8Array(r.sig) });
+      const op: Operation = { space: r.space, author: r.author, seq: r.seq, hlc: r.hlc, kind: r.kind, body: new Uint8Array(r.body), sig: new Uint8Array(r.sig) };
+      run.push(op);
+      if (op.sig.length > 0) {
+        log.receiveAll(run);
+        run = [];
+      }
     }
+    if (run.length) log.receiveAll(run);
     return stateDigest(fresh);
   } finally {
     fresh.close();

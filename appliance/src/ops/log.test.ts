@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { by, replicas } from './test-replica.js';
 import { openDatabase, type Db } from '../db/index.js';
 import { FakeClock } from '../clock/index.js';
 import { generateSiteKey } from '../identity/index.js';
 import { OpLog, InvalidOperationError, replayDigest, stateDigest, type Operation } from './index.js';
 
-const by = { id: 'u1', name: 'Awa' };
-const dbs: Db[] = [];
-afterEach(() => dbs.splice(0).forEach((d) => d.close()));
-
-function replica(clock = new FakeClock()) {
-  const db = openDatabase({ path: ':memory:' });
-  dbs.push(db);
-  db.prepare("INSERT INTO spaces (id, name, kind, quota_bytes, created_at) VALUES ('s', 'S', 'association', 1000, 0)").run();
-  return { db, clock, log: new OpLog({ db, key: generateSiteKey(), clock, hosts: (s) => s === 's' }) };
-}
+const { dbs, replica } = replicas();
 
 function opsOf(db: Db): Operation[] {
   return db

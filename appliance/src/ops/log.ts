@@ -6,7 +6,8 @@
 import { sql, type Db } from '../db/index.js';
 import type { SiteKey } from '../identity/index.js';
 import { HybridClock, type Clock } from '../clock/index.js';
-import { decodePayload, encodePayload, signOperation, verifyOperation } from './codec.js';
+import { decodePayload, encodePayload, GENESIS, signOperation, UNSIGNED } from './codec.js';
+import { checkChains } from './chain.js';
 import { DocumentMerge } from './merge/documents.js';
 import { MessageMerge } from './merge/messages.js';
 import { RecordMerge, type RecordObserver } from './merge/records.js';
@@ -39,6 +40,7 @@ interface OpRow {
   kind: OpKind;
   body: Buffer;
   sig: Buffer;
+  digest: Buffer | null;
 }
 
 export class OpLog {
@@ -54,6 +56,9 @@ export class OpLog {
   private readonly nextSeq;
   private readonly vector;
   private readonly byRowid;
+  private readonly digestOf;
+  private readonly nextSigned;
+  private readonly keepSig;
   private readonly changes = new Map<string, number>();
 
   constructor(opts: OpLogOptions) {
@@ -66,8 +71,22 @@ export class OpLog {
     this.documents = new DocumentMerge(this.db);
     this.messages = new MessageMerge(this.db);
     this.blobRefs = new BlobRefMerge(this.db);
+    const old = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM ops WHERE digest IS NULL').get();
+    if (old && old.n > 0) {
+      throw new InvalidOperationError(
+        `this data directory holds ${old.n} operations in format 1, written by a development version of Solidaire before 2026-11-22; ` +
+          'this version reads format 2 only: move the data directory away and start again',
+      );
+    }
     this.insertOp = this.db.prepare(
-      'INSERT OR IGNORE INTO ops (space, author, seq, hlc, kind, body, sig) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO ops (space, author, seq, hlc, kind, body, sig, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.digestOf = this.db.prepare<[string, string, string, number], { digest: Buffer }>(
+      'SELECT digest FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq = ?',
+    );
+    this.keepSig = this.db.prepare('UPDATE ops SET sig = ? WHERE space = ? AND author = ? AND kind = ? AND seq = ? AND length(sig) = 0');
+    this.nextSigned = this.db.prepare<[string, string, string, number], { seq: number | null }>(
+      'SELECT min(seq) AS seq FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq >= ? AND length(sig) > 0',
     );
     this.nextSeq = this.db.prepare<[string, string, string], { seq: number }>(
       'SELECT coalesce(max(seq), 0) + 1 AS seq FROM ops WHERE space = ? AND author = ? AND kind = ?',
@@ -92,8 +111,10 @@ export class OpLog {
     if (!checked.success) throw new InvalidOperationError(`a ${kind} change is malformed: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
     return this.db.transaction(() => {
       const seq = this.nextSeq.get(space, this.key.siteId, kind)!.seq;
-      const op = signOperation(this.key, { space, seq, hlc: this.hlc.tick(), kind, body: encodePayload(kind, payload) });
-      const rowid = this.store(op);
+      const prev = seq === 1 ? GENESIS : this.storedDigest(space, this.key.siteId, kind, seq - 1);
+      if (!prev) throw new Error(`operation ${space}/${seq - 1} has no digest: the op log is corrupt`);
+      const { op, digest } = signOperation(this.key, { space, seq, hlc: this.hlc.tick(), kind, body: encodePayload(kind, payload) }, prev);
+      const rowid = this.store(op, digest);
       if (rowid === null) throw new Error(`operation ${space}/${seq} already exists: the op log is corrupt`);
       if (this.hosts(space)) this.materialise(op, payload, rowid);
       if (kind === 'record.put') this.blobRefs.apply(op, payload as PayloadOf['record.put']);
@@ -102,22 +123,55 @@ export class OpLog {
   }
 
   /**
-   * Take an operation from elsewhere (sync, bundle): check its signature and payload,
-   * store it and apply it. Returns false if it was already here. Throws
-   * InvalidOperationError, having written nothing, if it does not verify.
+   * Take an operation from elsewhere (sync, bundle): check its signature, its place in its
+   * stream and its payload, store it and apply it. Returns false if it was already here.
+   * Throws InvalidOperationError, having written nothing, if it does not verify.
    */
   receive(op: Operation): boolean {
-    verifyOperation(op);
-    const hosted = this.hosts(op.space);
+    return this.receiveAll([op]) === 1;
+  }
+
+  /**
+   * Take operations from elsewhere, in stream order: each must follow an operation this
+   * log holds or one before it in the list, and be proved by its own signature or a later
+   * one's in its stream (ops/chain.ts). All are checked before anything is written; then
+   * each is stored and applied, in the caller's transaction if there is one. Returns how
+   * many were new. An operation held already must be the very same (an author who signed
+   * two different operations at one place in a stream is refused).
+   */
+  receiveAll(ops: readonly Operation[]): number {
+    const digests = checkChains(ops, (space, author, kind, seq) => this.storedDigest(space, author, kind, seq));
     // A carried space is never materialised, but its records' blob references are indexed.
-    const payload = hosted || op.kind === 'record.put' ? decodePayload(op.kind, op.body) : null;
+    const payloads = ops.map((op) => (this.hosts(op.space) || op.kind === 'record.put' ? decodePayload(op.kind, op.body) : null));
     return this.db.transaction(() => {
-      const rowid = this.store(op);
-      if (rowid === null) return false;
-      this.hlc.observe(op.hlc);
-      if (payload && hosted) this.materialise(op, payload, rowid);
-      if (payload && op.kind === 'record.put') this.blobRefs.apply(op, payload as PayloadOf['record.put']);
-      return true;
+      let fresh = 0;
+      const edits: Array<{ op: Operation; p: PayloadOf['doc.update']; rowid: number }> = [];
+      ops.forEach((op, i) => {
+        const digest = digests[i]!;
+        const rowid = this.store(op, digest);
+        if (rowid === null) {
+          const held = this.storedDigest(op.space, op.author, op.kind, op.seq);
+          if (held && !Buffer.from(held).equals(digest)) {
+            throw new InvalidOperationError(`operation ${op.space}/${op.author}/${op.kind}/${op.seq} differs from the one held at that place: its author signed two`);
+          }
+          // Held unsigned, now arrived with its signature: keep it, so this box can end a run there.
+          if (op.sig.length > 0) this.keepSig.run(op.sig, op.space, op.author, op.kind, op.seq);
+          return;
+        }
+        fresh++;
+        this.hlc.observe(op.hlc);
+        const payload = payloads[i];
+        if (payload && this.hosts(op.space)) {
+          // A document's edits are merged together at the end: one load and one store per document.
+          if (op.kind === 'doc.update') {
+            this.changes.set(op.space, this.changeCount(op.space) + 1);
+            edits.push({ op, p: payload as PayloadOf['doc.update'], rowid });
+          } else this.materialise(op, payload, rowid);
+        }
+        if (payload && op.kind === 'record.put') this.blobRefs.apply(op, payload as PayloadOf['record.put']);
+      });
+      this.documents.applyAll(edits);
+      return fresh;
     })();
   }
 
@@ -137,14 +191,26 @@ export class OpLog {
     return this.changes.get(space) ?? 0;
   }
 
-  /** Up to `limit` operations of one stream (space, author, kind) after `afterSeq`, in order. */
+  /**
+   * About `limit` operations of one stream (space, author, kind) after `afterSeq`, in
+   * order, ending at a signed one: a page goes on past `limit` to the next operation this
+   * log holds a signature of, so that whoever receives it can check it.
+   */
   page(space: string, author: string, kind: OpKind, afterSeq: number, limit: number): StoredOp[] {
+    const first = afterSeq + Math.max(1, limit);
+    const end = this.nextSigned.get(space, author, kind, first)?.seq ?? first;
     return sql<[string, string, string, number, number], OpRow>(
       this.db,
-      'SELECT rowid, * FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT rowid, * FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq > ? AND seq <= ? ORDER BY seq',
     )
-      .all(space, author, kind, afterSeq, limit)
+      .all(space, author, kind, afterSeq, end)
       .map(toOp);
+  }
+
+  /** The digest of a held operation (what the next one of its stream names). */
+  storedDigest(space: string, author: string, kind: OpKind, seq: number): Uint8Array | undefined {
+    const row = this.digestOf.get(space, author, kind, seq);
+    return row?.digest ? new Uint8Array(row.digest) : undefined;
   }
 
   get(rowid: number): StoredOp | undefined {
@@ -166,8 +232,8 @@ export class OpLog {
     return n;
   }
 
-  private store(op: Operation): number | null {
-    const r = this.insertOp.run(op.space, op.author, op.seq, op.hlc, op.kind, op.body, op.sig);
+  private store(op: Operation, digest: Uint8Array): number | null {
+    const r = this.insertOp.run(op.space, op.author, op.seq, op.hlc, op.kind, op.body, op.sig.length ? op.sig : UNSIGNED, digest);
     return r.changes === 1 ? Number(r.lastInsertRowid) : null;
   }
 

@@ -9,7 +9,11 @@ import type { Hlc } from '../clock/index.js';
 export const OP_KINDS = ['record.put', 'doc.update', 'message.post'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
-/** An operation as stored and as carried: the body is the CBOR payload, kept verbatim. */
+/**
+ * An operation as stored and as carried: the body is the CBOR payload, kept verbatim. `sig`
+ * is the author's signature, or empty when a later operation of the same stream proves
+ * this one through the hash chain (ops/codec.ts).
+ */
 export interface Operation {
   readonly space: string;
   readonly author: string;

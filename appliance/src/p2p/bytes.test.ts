@@ -83,7 +83,7 @@ describe('bytes counted on the socket', () => {
     fill(a, 500, 'more', 200);
     const full = await measured();
     expect(full.result.sentOps).toBe(500);
-    expect(full.up).toBeGreaterThan(noop.up + 10_000);
+    expect(full.up).toBeGreaterThan(noop.up + 2_000); // 500 operations of compressible text, 1 signature per run
     expect(stateDigest(a.db)).toBe(stateDigest(b.db));
 
     const total = na.bytesWith(b.key.siteId);

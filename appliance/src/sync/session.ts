@@ -318,7 +318,8 @@ export class SyncSession {
               batch.push(op);
               ((this.sentUpTo[space] ??= {})[author] ??= {})[kind] = op.seq;
               size += op.body.length + op.sig.length + op.space.length + op.author.length + op.hlc.length + 16;
-              if (size >= this.maxBatchBytes) await flush();
+              // A batch ends at a signed operation: the peer checks it on its own.
+              if (size >= this.maxBatchBytes && op.sig.length > 0) await flush();
             }
             after = page[page.length - 1]!.seq;
           }

@@ -67,10 +67,12 @@ export class OpLogSyncStore implements SyncStore {
       }
     }
     return this.deps.db.transaction(() => {
-      let fresh = 0;
+      const heads = new Map<string, number>();
+      const fresh: Operation[] = [];
       for (const op of ops) {
         if (!(OP_KINDS as readonly string[]).includes(op.kind)) throw new SyncRefusedError('bad_operation', `unknown kind ${op.kind}`);
-        const current = head.get(op.space, op.author, op.kind)?.seq ?? 0;
+        const stream = `${op.space}\u0000${op.author}\u0000${op.kind}`;
+        const current = heads.get(stream) ?? head.get(op.space, op.author, op.kind)?.seq ?? 0;
         if (op.seq <= current) continue;
         if (this.deps.mayWrite && !this.deps.mayWrite(op)) {
           throw new SyncRefusedError('not_authorised', `site ${op.author} may not write space ${op.space}`);
@@ -78,14 +80,15 @@ export class OpLogSyncStore implements SyncStore {
         if (op.seq !== current + 1) {
           throw new SyncRefusedError('gap', `operation ${op.space}/${op.author}/${op.kind}/${op.seq} arrived before ${current + 1}`);
         }
-        try {
-          if (this.deps.log.receive(op)) fresh++;
-        } catch (e) {
-          if (e instanceof InvalidOperationError) throw new SyncRefusedError('bad_operation', e.message);
-          throw e;
-        }
+        heads.set(stream, op.seq);
+        fresh.push(op);
       }
-      return fresh;
+      try {
+        return this.deps.log.receiveAll(fresh);
+      } catch (e) {
+        if (e instanceof InvalidOperationError) throw new SyncRefusedError('bad_operation', e.message);
+        throw e;
+      }
     })();
   }
 }

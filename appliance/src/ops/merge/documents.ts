@@ -28,20 +28,46 @@ export class DocumentMerge {
   }
 
   apply(op: Operation, p: DocUpdate, opRowid: number): void {
-    const row = this.getState.get(op.space, p.doc);
+    this.applyAll([{ op, p, rowid: opRowid }]);
+  }
+
+  /**
+   * Apply several edits at once: each document is loaded, given all its edits and stored
+   * once, whatever their number (a session's batch brings many edits of few documents).
+   */
+  applyAll(edits: ReadonlyArray<{ op: Operation; p: DocUpdate; rowid: number }>): void {
+    const byDoc = new Map<string, Array<{ op: Operation; p: DocUpdate; rowid: number }>>();
+    for (const e of edits) {
+      const key = `${e.op.space}\u0000${e.p.doc}`;
+      const list = byDoc.get(key);
+      if (list) list.push(e);
+      else byDoc.set(key, [e]);
+    }
+    for (const list of byDoc.values()) this.applyToOne(list);
+  }
+
+  private applyToOne(edits: ReadonlyArray<{ op: Operation; p: DocUpdate; rowid: number }>): void {
+    const { space } = edits[0]!.op;
+    const { doc } = edits[0]!.p;
+    const row = this.getState.get(space, doc);
     // A guid given, not drawn: drawing a random one per merge was a tenth of a
     // document edit's cost (the guid is never encoded in the state).
-    const ydoc = new Y.Doc({ gc: true, guid: `${op.space}/${p.doc}` });
+    const ydoc = new Y.Doc({ gc: true, guid: `${space}/${doc}` });
     try {
       if (row) Y.applyUpdate(ydoc, row.state);
-      Y.applyUpdate(ydoc, p.update);
-      const text = ydoc.getText(DOC_TEXT).toString();
       // The newest edit names the document's last editor (an exact tie of stamps keeps the first seen).
-      const newest = !row || op.hlc > row.updated_hlc;
-      const updatedHlc = newest ? op.hlc : row.updated_hlc;
-      const updatedBy = newest ? p.by.name : row.updated_by;
-      this.putState.run(op.space, p.doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc, updatedBy, text);
-      this.addVersion.run(op.space, p.doc, opRowid, op.hlc, op.author, p.by.name);
+      let updatedHlc = row?.updated_hlc;
+      let updatedBy = row?.updated_by;
+      for (const { op, p, rowid } of edits) {
+        Y.applyUpdate(ydoc, p.update);
+        if (updatedHlc === undefined || op.hlc > updatedHlc) {
+          updatedHlc = op.hlc;
+          updatedBy = p.by.name;
+        }
+        this.addVersion.run(space, doc, rowid, op.hlc, op.author, p.by.name);
+      }
+      const text = ydoc.getText(DOC_TEXT).toString();
+      this.putState.run(space, doc, Buffer.from(Y.encodeStateAsUpdate(ydoc)), text, updatedHlc!, updatedBy!, text);
     } finally {
       ydoc.destroy();
     }

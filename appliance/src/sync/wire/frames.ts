@@ -9,7 +9,11 @@
  *          the highest sequence held of that stream; `wanted` a bit per kind: the kinds
  *          the sender is willing to receive now (its link budget decides). Compact,
  *          because a HELLO crosses the metered link at every session, even an idle one.
- *   BATCH  [2, n, encoding, bytes]       bytes: CBOR array of ops, brotli-compressed if encoding = 1
+ *   BATCH  [2, n, encoding, bytes]       bytes: CBOR array of runs, brotli-compressed if encoding = 1;
+ *          a run is consecutive operations of one stream:
+ *          [space, author, k, firstSeq, [ms, counter, Δms, counter, …], [body, …], sig]
+ *          (clock stamps as numbers, each ms after the first as the difference from the
+ *          one before; the signature is the last operation's, which proves the run)
  *   ACK    [3, n]                        batch n is durably applied
  *   DONE   [4]                           the sender has nothing more to send
  *   ERROR  [5, code, message]            the sender closes the session
@@ -20,12 +24,12 @@
  */
 import { Encoder } from 'cbor-x';
 import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
-import { OP_KINDS, type OpKind, type Operation, type VersionVector } from '../../ops/index.js';
+import { OP_KINDS, UNSIGNED, type OpKind, type Operation, type VersionVector } from '../../ops/index.js';
 import { SyncProtocolError } from '../errors.js';
 import { peerIdOf, publicKeyOf } from '../../identity/index.js';
 
 export const PROTOCOL = '/solidaire/sync/1';
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const FrameType = { Hello: 1, Batch: 2, Ack: 3, Done: 4, Error: 5, Want: 6, Chunk: 7, End: 8 } as const;
 
@@ -71,7 +75,7 @@ export function encodeFrame(f: Frame): Uint8Array {
       return cbor.encode([f.type, f.version, siteToWire(f.site), authors.map(siteToWire), spaces, wanted]);
     }
     case FrameType.Batch: {
-      const raw = cbor.encode(f.ops.map((o) => [o.space, o.author, o.seq, o.hlc, o.kind, o.body, o.sig]));
+      const raw = cbor.encode(runsOf(f.ops));
       if (raw.length <= COMPRESS_ABOVE) return cbor.encode([f.type, f.n, 0, raw]);
       const packed = brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
       return cbor.encode([f.type, f.n, 1, packed]);
@@ -105,7 +109,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       const [version, site, authors, spaces, wanted] = rest;
       if (!Number.isInteger(version) || !Array.isArray(authors) || !Number.isInteger(wanted) || (wanted as number) < 0) bad('HELLO');
       const want = OP_KINDS.filter((_, i) => ((wanted as number) & (1 << i)) !== 0);
-      return { type: FrameType.Hello, version: version as number, site: siteFromWire(site), spaces: vectors(spaces, (authors as unknown[]).map(siteFromWire)), want };
+      return { type: FrameType.Hello, version: version as number, site: siteFromWire(site), spaces: vectors(spaces, (authors as unknown[]).map((a) => siteFromWire(a))), want };
     }
     case FrameType.Batch: {
       const [n, encoding, payload] = rest;
@@ -161,7 +165,37 @@ function inflate(payload: Uint8Array): Uint8Array {
   }
 }
 
-const KINDS = new Set<string>(OP_KINDS);
+type Run = [string, Uint8Array | string, number, number, number[], Uint8Array[], Uint8Array];
+
+/** Operations as runs of their streams; only a run's last signature travels. */
+function runsOf(list: readonly Operation[]): Run[] {
+  const runs: Run[] = [];
+  let last: Operation | undefined;
+  let run: Run | undefined;
+  let ms = 0;
+  for (const op of list) {
+    const [t, counter] = hlcParts(op.hlc);
+    if (run && last && op.space === last.space && op.author === last.author && op.kind === last.kind && op.seq === last.seq + 1) {
+      run[4].push(t - ms, counter);
+      run[5].push(op.body);
+      run[6] = op.sig;
+    } else {
+      run = [op.space, siteToWire(op.author), OP_KINDS.indexOf(op.kind), op.seq, [t, counter], [op.body], op.sig];
+      runs.push(run);
+    }
+    ms = t;
+    last = op;
+  }
+  return runs;
+}
+
+function hlcParts(hlc: string): [number, number] {
+  const m = /^(\d{13})-([0-9a-f]{4})$/.exec(hlc);
+  if (!m) throw new SyncProtocolError('malformed_frame', `clock stamp ${JSON.stringify(hlc)} cannot be sent`);
+  return [Number(m[1]), parseInt(m[2]!, 16)];
+}
+
+const MAX_MS = 10 ** 13;
 
 function ops(bytes: Uint8Array): Operation[] {
   let raw: unknown;
@@ -171,13 +205,26 @@ function ops(bytes: Uint8Array): Operation[] {
     bad('BATCH');
   }
   if (!Array.isArray(raw)) bad('BATCH');
-  return (raw as unknown[]).map((o) => {
-    if (!Array.isArray(o) || o.length !== 7) bad('BATCH');
-    const [space, author, seq, hlc, kind, body, sig] = o as unknown[];
-    if (typeof space !== 'string' || typeof author !== 'string' || !Number.isSafeInteger(seq) || typeof hlc !== 'string') bad('BATCH');
-    if (typeof kind !== 'string' || !KINDS.has(kind) || !(body instanceof Uint8Array) || !(sig instanceof Uint8Array)) bad('BATCH');
-    return { space, author, seq, hlc, kind: kind as OpKind, body: new Uint8Array(body), sig: new Uint8Array(sig) } as Operation;
-  });
+  const out: Operation[] = [];
+  for (const r of raw as unknown[]) {
+    if (!Array.isArray(r) || r.length !== 7) bad('BATCH');
+    const [space, author, k, first, hlcs, bodies, sig] = r as unknown[];
+    const kind = Number.isInteger(k) ? OP_KINDS[k as number] : undefined;
+    if (typeof space !== 'string' || kind === undefined || !Number.isSafeInteger(first) || (first as number) < 1) bad('BATCH');
+    if (!Array.isArray(bodies) || bodies.length === 0 || !Array.isArray(hlcs) || hlcs.length !== bodies.length * 2 || !(sig instanceof Uint8Array)) bad('BATCH');
+    const site = siteFromWire(author, 'BATCH');
+    let ms = 0;
+    (bodies as unknown[]).forEach((body, i) => {
+      const [dt, counter] = [(hlcs as unknown[])[2 * i], (hlcs as unknown[])[2 * i + 1]];
+      if (!(body instanceof Uint8Array) || !Number.isSafeInteger(dt) || !Number.isInteger(counter)) bad('BATCH');
+      ms = i === 0 ? (dt as number) : ms + (dt as number);
+      if (ms < 0 || ms >= MAX_MS || (counter as number) < 0 || (counter as number) > 0xffff) bad('BATCH');
+      const hlc = `${String(ms).padStart(13, '0')}-${(counter as number).toString(16).padStart(4, '0')}`;
+      const last = i === bodies.length - 1;
+      out.push({ space, author: site, seq: (first as number) + i, hlc, kind, body: new Uint8Array(body), sig: last ? new Uint8Array(sig) : UNSIGNED });
+    });
+  }
+  return out;
 }
 
 function vectors(raw: unknown, authors: readonly string[]): Record<string, VersionVector> {
@@ -204,10 +251,10 @@ function siteToWire(site: string): Uint8Array | string {
   return key ? Buffer.from(key) : site;
 }
 
-function siteFromWire(v: unknown): string {
+function siteFromWire(v: unknown, frame = 'HELLO'): string {
   if (v instanceof Uint8Array && v.length === 32) return peerIdOf(v);
   if (typeof v === 'string' && v.length > 0 && v.length <= 100 && v !== '__proto__') return v;
-  bad('HELLO');
+  bad(frame);
 }
 
 function isSha(v: unknown): v is Uint8Array {
