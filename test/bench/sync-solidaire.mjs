@@ -7,11 +7,13 @@
 import { createP2PNode } from '../../appliance/dist/p2p/index.js';
 import { stateDigest } from '../../appliance/dist/ops/index.js';
 import { encodeFrame, FrameType, SyncSession } from '../../appliance/dist/sync/index.js';
+import { encodeOps } from '../../appliance/dist/sync/wire/frames.js';
+import { BatchPacker } from '../../appliance/dist/sync/wire/stream-codec.js';
 import { countingProxy } from './counting-proxy.mjs';
 import { SPACE, seeded } from './sync-data.mjs';
 import { putRecords, replica, siteKey } from './sync-replica.mjs';
 
-export const FRAME_NAMES = { 1: 'hello', 2: 'batch', 3: 'ack', 4: 'done', 5: 'error', 6: 'want', 7: 'chunk', 8: 'end' };
+export const FRAME_NAMES = { 1: 'hello', 2: 'batch', 3: 'ack', 4: 'done', 5: 'error', 6: 'want', 7: 'chunk', 8: 'end', 9: 'batch' };
 
 const varintBytes = (n) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4);
 
@@ -19,6 +21,7 @@ const varintBytes = (n) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4
 function recording(link, sent) {
   return {
     peer: link.peer,
+    mutual: link.mutual,
     send: (frame) => {
       sent.push(frame);
       return link.send(frame);
@@ -136,8 +139,8 @@ export async function solidaireRun({ records, changed }) {
       if (steps[s].receivedOps !== n) throw new Error(`${s}: ${steps[s].receivedOps} operations applied, ${n} expected`);
     }
     const ops = a.store.page(SPACE, a.key.siteId, 'record.put', 0, 1e9);
-    steps.initial.anatomy = batchAnatomy(ops.slice(0, records.length));
-    steps.changed10.anatomy = batchAnatomy(ops.slice(records.length));
+    steps.initial.anatomy = await batchAnatomy(ops.slice(0, records.length));
+    steps.changed10.anatomy = await batchAnatomy(ops.slice(records.length));
     return steps;
   } finally {
     await na.stop();
@@ -149,26 +152,33 @@ export async function solidaireRun({ records, changed }) {
 }
 
 /**
- * Where a batch's bytes go: the operations in ONE BATCH frame (one compression context),
+ * Where a batch's bytes go: the operations in ONE batch frame (one compression stream, as a metered link's session packs it),
  * then the same with one field of every operation emptied (a clock stamp zeroed); the
  * difference is what that field costs on the wire after compression. Sequence numbers
  * are not carried per operation (a run has its first), so they are not listed.
  */
 const ZERO_HLC = '0000000000000-0000';
 
-function batchAnatomy(ops) {
-  const size = (list) => encodeFrame({ type: FrameType.Batch, n: 1, ops: list }).length;
+async function batchAnatomy(ops) {
+  const size = async (list) => {
+    const packer = new BatchPacker('smallest');
+    try {
+      return encodeFrame({ type: FrameType.Packed, n: 1, bytes: await packer.pack(encodeOps(list)) }).length;
+    } finally {
+      packer.close();
+    }
+  };
   const none = new Uint8Array(0);
-  const one = size(ops);
-  const without = (blank) => one - size(ops.map((o) => ({ ...o, ...blank })));
+  const one = await size(ops);
+  const without = async (blank) => one - (await size(ops.map((o) => ({ ...o, ...blank }))));
   return {
     ops: ops.length,
     oneFrame: one,
-    sig: without({ sig: none }),
-    hlc: without({ hlc: ZERO_HLC }),
-    author: without({ author: 'x' }),
-    space: without({ space: '' }),
-    bodiesOnly: size(ops.map((o) => ({ ...o, sig: none, hlc: ZERO_HLC, author: 'x', space: '' }))),
+    sig: await without({ sig: none }),
+    hlc: await without({ hlc: ZERO_HLC }),
+    author: await without({ author: 'x' }),
+    space: await without({ space: '' }),
+    bodiesOnly: await size(ops.map((o) => ({ ...o, sig: none, hlc: ZERO_HLC, author: 'x', space: '' }))),
     bodiesRaw: ops.reduce((n, o) => n + o.body.length, 0),
   };
 }

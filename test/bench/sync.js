@@ -135,7 +135,7 @@ table([
 ]);
 console.log(`set-up ${metrics['solidaire.setup.bytes']} = connection (mss, Noise XX, muxer) ${metrics['solidaire.setup.connection.bytes']} + sync stream opening ${metrics['solidaire.setup.stream.bytes']} + hang-up ${metrics['solidaire.setup.hangup.bytes']}`);
 console.log('framing = what Yamux headers and Noise lengths and tags add to the frames (and Yamux window updates and closes)');
-console.log('\nwhat each field of the operations costs in a batch (one BATCH frame, brotli as sent; bytes saved without it)');
+console.log('\nwhat each field of the operations costs in a batch (in one batch frame, packed as on a metered link; bytes saved without it)');
 table([
   ['', 'one frame', 'sig', 'hlc', 'author', 'space', 'bodies only', 'lower bound'],
   ...['initial', 'changed10'].map((s) => [s, ...['oneframe', 'sig', 'hlc', 'author', 'space', 'bodiesonly'].map((k) => n(metrics[`solidaire.${s}.batch.${k}.bytes`])), n(metrics[`lowerbound.${s}.bytes`])]),

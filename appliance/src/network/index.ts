@@ -140,6 +140,8 @@ export class Network {
           accepts: () => this.policy.allowedKinds(link),
           mayRun: (kind) => allows(CLASS_OF_KIND[kind]),
           blobsAllowed: (bulk) => !(opts.frugal?.() ?? false) && allows(bulk ? 'bulk' : 'blobs'),
+          // Every byte of a metered link counts; on a free one the box's CPU does.
+          compression: this.policy.settings(link).metered ? 'smallest' : 'fast',
         };
       },
       onSession: (peer, result) => {

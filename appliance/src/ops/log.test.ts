@@ -3,7 +3,7 @@ import { by, replicas } from './test-replica.js';
 import { openDatabase, type Db } from '../db/index.js';
 import { FakeClock } from '../clock/index.js';
 import { generateSiteKey } from '../identity/index.js';
-import { OpLog, InvalidOperationError, replayDigest, stateDigest, type Operation } from './index.js';
+import { OpLog, InvalidOperationError, decodePayload, replayDigest, stateDigest, type Operation } from './index.js';
 
 const { dbs, replica } = replicas();
 
@@ -23,6 +23,29 @@ describe('op log', () => {
     expect(a.log.versionVector('s')).toEqual({ [a.log.siteId]: { 'record.put': 2, 'message.post': 1 } });
     const row = a.db.prepare("SELECT data FROM records WHERE id = 'm1'").get() as { data: string };
     expect(JSON.parse(row.data)).toEqual({ name: 'Awa', town: 'Youri' });
+  });
+
+  it('writes only the fields a save changed, so what another site changed meanwhile survives', () => {
+    const clock = new FakeClock();
+    const a = replica(clock);
+    const b = replica(clock);
+    a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa', town: 'Nioro', phone: '1' }, by });
+    for (const op of opsOf(a.db)) b.log.receive(op);
+    // Offline from each other: B moves Awa to Kayes; A saves the whole form with a new phone.
+    clock.advance(1000);
+    b.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { town: 'Kayes' }, by });
+    clock.advance(1000);
+    const saved = a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { name: 'Awa', town: 'Nioro', phone: '2' }, by });
+    expect(decodePayload('record.put', saved.body).fields).toEqual({ phone: '2' });
+    for (const op of opsOf(a.db)) b.log.receive(op);
+    for (const op of opsOf(b.db)) a.log.receive(op);
+    for (const r of [a, b]) {
+      const row = r.db.prepare("SELECT data FROM records WHERE id = 'm1'").get() as { data: string };
+      expect(JSON.parse(row.data)).toEqual({ name: 'Awa', town: 'Kayes', phone: '2' });
+    }
+    // A save that changes nothing is still written, whole.
+    const again = a.log.commit('s', 'record.put', { coll: 'members', id: 'm1', fields: { phone: '2' }, by });
+    expect(decodePayload('record.put', again.body).fields).toEqual({ phone: '2' });
   });
 
   it('merges records last-writer-wins per field, whatever the arrival order', () => {

@@ -110,6 +110,12 @@ export class OpLog {
     const checked = payloadSchemas[kind].safeParse(payload);
     if (!checked.success) throw new InvalidOperationError(`a ${kind} change is malformed: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
     return this.db.transaction(() => {
+      if (kind === 'record.put' && this.hosts(space)) {
+        const put = payload as PayloadOf['record.put'];
+        const fields = this.records.changedFields(space, put);
+        // A save that changes nothing is still written, whole: the user asked for it.
+        if (Object.keys(fields).length > 0) payload = { ...put, fields } as PayloadOf[K];
+      }
       const seq = this.nextSeq.get(space, this.key.siteId, kind)!.seq;
       const prev = seq === 1 ? GENESIS : this.storedDigest(space, this.key.siteId, kind, seq - 1);
       if (!prev) throw new Error(`operation ${space}/${seq - 1} has no digest: the op log is corrupt`);

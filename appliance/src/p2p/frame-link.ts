@@ -2,7 +2,10 @@
  * A libp2p stream seen as a FrameLink (sync/link.ts): each frame goes on the stream
  * behind its length as an unsigned varint. Reading is pulled by the session: when more
  * than HIGH_WATER bytes wait unread, the stream is paused (Yamux then stops granting
- * window to the sender), so a fast or hostile peer cannot grow our memory.
+ * window to the sender), so a fast or hostile peer cannot grow our memory. Frames sent
+ * in one turn of the event loop (a batch and DONE, acknowledgements of frames that came
+ * together) leave in one write: one Yamux frame and one Noise message instead of one
+ * each, 30 bytes of the metered link saved per frame that joins.
  */
 import type { Stream } from '@libp2p/interface';
 import { SyncLinkError, SyncProtocolError, type FrameLink } from '../sync/index.js';
@@ -119,16 +122,42 @@ export function streamLink(stream: Stream, peer: string, maxFrameBytes = MAX_FRA
     }
   }
 
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let scheduled = false;
+  let writeError: SyncLinkError | undefined;
+  /** Hand what was sent this turn to the stream, in one piece. */
+  const flush = () => {
+    scheduled = false;
+    if (!pending.length || writeError) return;
+    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    try {
+      stream.send(out);
+    } catch (e) {
+      writeError = new SyncLinkError(`the link was cut: ${why(e)}`);
+    }
+  };
+
   return {
     peer,
+    mutual: true,
     async send(frame) {
       if (frame.length > maxFrameBytes) throw tooLarge(frame.length, maxFrameBytes);
+      if (writeError) throw writeError;
       const prefix = encodeVarint(frame.length);
       const out = new Uint8Array(prefix.length + frame.length);
       out.set(prefix);
       out.set(frame, prefix.length);
+      pending.push(out);
+      pendingBytes += out.length;
+      if (pendingBytes >= WRITE_HIGH_WATER) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
       try {
-        stream.send(out);
         // 'drain' only means the muxer took some bytes (a window update came): wait
         // until what we queued is small again, or a writer could queue without bound.
         while (stream.writeBufferLength > WRITE_HIGH_WATER) {
@@ -139,9 +168,12 @@ export function streamLink(stream: Stream, peer: string, maxFrameBytes = MAX_FRA
       } catch (e) {
         throw new SyncLinkError(`the link was cut: ${why(e)}`);
       }
+      if (writeError) throw writeError;
     },
     frames,
     async close() {
+      flush();
+      if (writeError) throw writeError;
       try {
         await stream.close();
       } catch (e) {
@@ -149,9 +181,12 @@ export function streamLink(stream: Stream, peer: string, maxFrameBytes = MAX_FRA
       }
     },
     abort(reason) {
+      pending = [];
+      pendingBytes = 0;
       const err = reason ?? new SyncLinkError('the session aborted the link');
       stream.abort(err);
-      fail(new SyncLinkError(`the link was aborted: ${err.message}`));
+      writeError ??= new SyncLinkError(`the link was aborted: ${err.message}`);
+      fail(writeError);
     },
   };
 }

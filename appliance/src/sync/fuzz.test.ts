@@ -5,6 +5,8 @@ import { FakeClock } from '../clock/index.js';
 import { stateDigest } from '../ops/index.js';
 import { replicaFactory } from '../testing/index.js';
 import { SyncError, SyncSession, decodeFrame, encodeFrame, FrameType, PROTOCOL_VERSION, type FrameLink, FrameQueue } from './index.js';
+import { encodeOps } from './wire/frames.js';
+import { BatchPacker } from './wire/stream-codec.js';
 
 const by = { id: 'u', name: 'Test' };
 const replicas = replicaFactory();
@@ -43,6 +45,7 @@ describe('fuzzed frames', () => {
       encodeFrame({ type: FrameType.Want, blobs: [{ sha256: sha, offset: 0 }, { sha256: sha, offset: 4096 }] }),
       encodeFrame({ type: FrameType.Chunk, sha256: sha, offset: 4096, bytes: new Uint8Array(100).fill(7) }),
       encodeFrame({ type: FrameType.End }),
+      encodeFrame({ type: FrameType.Packed, n: 3, bytes: new Uint8Array(40).fill(9) }),
     ];
     for (const f of valid) expect(() => decodeFrame(f)).not.toThrow();
     fc.assert(
@@ -70,13 +73,17 @@ describe('fuzzed frames', () => {
     expect((outcome as SyncError).code).toBe('unexpected_frame');
   });
 
-  it('a session fed mutated batches applies nothing of them and fails with a named error', async () => {
+  for (const packed of [false, true]) it(`a session fed mutated ${packed ? 'packed batches (the session stream)' : 'batches'} applies nothing of them and fails with a named error`, async () => {
     const clock = new FakeClock();
     const source = replicas.replica(clock, ['gg']);
     for (let i = 0; i < 20; i++) source.log.commit('gg', 'message.post', { id: `m${i}`, thread: 't', subject: null, body: `message ${i}`, from: null, by });
     const ops = source.store.page('gg', source.log.siteId, 'message.post', 0, 100);
     const hello = encodeFrame({ type: FrameType.Hello, version: PROTOCOL_VERSION, site: source.log.siteId, spaces: { gg: {} }, want: [] });
-    const batch = encodeFrame({ type: FrameType.Batch, n: 1, ops });
+    const packer = new BatchPacker();
+    const batch = packed
+      ? encodeFrame({ type: FrameType.Packed, n: 1, bytes: await packer.pack(encodeOps(ops)) })
+      : encodeFrame({ type: FrameType.Batch, n: 1, ops });
+    packer.close();
     const target = replicas.replica(clock, ['gg']);
     const before = stateDigest(target.db);
     await fc.assert(

@@ -33,7 +33,7 @@ export interface SyncServiceOptions {
   /** Blobs to ask for and hand out; none: sessions move operations only. */
   readonly blobs?: SyncBlobs;
   /** What the link to this peer allows now (its budget), asked when each session starts. */
-  readonly policy?: (peer: string) => Pick<SessionOptions, 'accepts' | 'mayRun' | 'blobsAllowed'>;
+  readonly policy?: (peer: string) => Pick<SessionOptions, 'accepts' | 'mayRun' | 'blobsAllowed' | 'compression'>;
   /** Told after every session, good or bad (e.g. to remember the peer's vectors). */
   readonly onSession?: (peer: string, result: SessionResult | null, error: SyncError | null) => void;
 }

@@ -42,6 +42,18 @@ export class RecordMerge {
     );
   }
 
+  /**
+   * The fields of a local change that differ from the record as it stands: only those are
+   * written, so that saving a whole form neither travels nor re-stamps what the user left
+   * alone (a field changed meanwhile at another site keeps that site's value).
+   */
+  changedFields(space: string, p: RecordPut): RecordPut['fields'] {
+    const row = this.getRecord.get(space, p.coll, p.id);
+    if (!row) return p.fields;
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(p.fields).filter(([field, value]) => !Object.hasOwn(data, field) || data[field] !== value));
+  }
+
   apply(op: Operation, p: RecordPut): void {
     const row = this.getRecord.get(op.space, p.coll, p.id);
     const data: Record<string, unknown> = row ? (JSON.parse(row.data) as Record<string, unknown>) : {};

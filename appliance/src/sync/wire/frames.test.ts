@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateSiteKey } from '../../identity/index.js';
 import { encodePayload, GENESIS, signOperation, UNSIGNED, type Operation } from '../../ops/index.js';
-import { decodeFrame, encodeFrame, FrameType } from './frames.js';
+import { decodeFrame, decodeOps, encodeFrame, encodeOps, FrameType, MAX_BATCH_DECODED } from './frames.js';
+import { BatchPacker, BatchUnpacker } from './stream-codec.js';
 
 const by = { id: 'u1', name: 'Awa' };
 
@@ -36,5 +37,56 @@ describe('BATCH frames', () => {
     const bytes = encodeFrame({ type: FrameType.Batch, n: 1, ops: [{ ...op!, hlc: '9999999999999-ffff' }] });
     expect(() => decodeFrame(bytes)).not.toThrow();
     expect(() => encodeFrame({ type: FrameType.Batch, n: 1, ops: [{ ...op!, hlc: 'not a stamp' }] })).toThrow(/cannot be sent/);
+  });
+});
+
+describe('the session stream (PACKED)', () => {
+  it('decodes each batch at once, in order, and the later ones cost less', async () => {
+    const all = stream('s', 60);
+    const batches = [all.slice(0, 20), all.slice(20, 40), all.slice(40)];
+    const packer = new BatchPacker();
+    const unpacker = new BatchUnpacker(MAX_BATCH_DECODED);
+    const sizes: number[] = [];
+    for (const b of batches) {
+      const bytes = await packer.pack(encodeOps(b));
+      sizes.push(bytes.length);
+      expect(decodeOps(await unpacker.unpack(bytes)).map((op) => op.seq)).toEqual(b.map((op) => op.seq));
+    }
+    expect(sizes[1]!).toBeLessThan(sizes[0]!);
+    // A batch out of its place in the stream is refused with a named error.
+    const other = new BatchPacker();
+    await other.pack(encodeOps(batches[0]!));
+    const fresh = new BatchUnpacker(MAX_BATCH_DECODED);
+    await expect(fresh.unpack(await other.pack(encodeOps(batches[1]!)))).rejects.toMatchObject({ code: 'malformed_frame' });
+    for (const z of [packer, unpacker, other, fresh]) z.close();
+  });
+
+  it('refuses a batch that inflates past the limit', async () => {
+    const packer = new BatchPacker();
+    const unpacker = new BatchUnpacker(10_000);
+    await expect(unpacker.unpack(await packer.pack(new Uint8Array(50_000)))).rejects.toMatchObject({ code: 'malformed_frame' });
+    packer.close();
+    unpacker.close();
+  });
+});
+
+describe('HELLO frames', () => {
+  const a = generateSiteKey().siteId;
+  const b = generateSiteKey().siteId;
+  const spaces = { s: { [a]: { 'record.put': 3 }, [b]: { 'message.post': 1 } } };
+  for (const [what, site] of [
+    ['the sender among the authors', a],
+    ['the sender not among them', generateSiteKey().siteId],
+    ['no sender (the transport said who)', undefined],
+  ] as const) {
+    it(`say who sends them: ${what}`, () => {
+      const bytes = encodeFrame({ type: FrameType.Hello, version: 2, site, spaces, want: ['message.post'] });
+      expect(decodeFrame(bytes)).toEqual({ type: FrameType.Hello, version: 2, site, spaces, want: ['message.post'] });
+    });
+  }
+
+  it('cost 33 bytes less when the sender is among the authors', () => {
+    const size = (site: string) => encodeFrame({ type: FrameType.Hello, version: 2, site, spaces, want: [] }).length;
+    expect(size(generateSiteKey().siteId) - size(a)).toBe(33);
   });
 });

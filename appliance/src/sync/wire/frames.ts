@@ -5,7 +5,9 @@
  *
  *   HELLO  [1, version, site, [author, …], { space: [a, k, seq, a, k, seq, …] }, wanted]
  *          site and authors are Ed25519 public keys (32 bytes; a site id that is not one
- *          goes as text); a is an index in the authors, k a kind's index in OP_KINDS, seq
+ *          goes as text); site is null when the transport told the peer who we are, or
+ *          the index of the sender in the authors when it is one of them (it usually
+ *          is); a is an index in the authors, k a kind's index in OP_KINDS, seq
  *          the highest sequence held of that stream; `wanted` a bit per kind: the kinds
  *          the sender is willing to receive now (its link budget decides). Compact,
  *          because a HELLO crosses the metered link at every session, even an idle one.
@@ -21,6 +23,9 @@
  *                                        transfer); an empty list: it wants nothing more
  *   CHUNK  [7, sha256, offset, bytes]    part of a wanted blob (sha256 as 32 raw bytes)
  *   END    [8]                           the answer to the last WANT is complete
+ *   PACKED [9, n, bytes]                 batch n, its CBOR array of runs continuing the
+ *                                        session's brotli stream (stream-codec.ts); what a
+ *                                        session sends (BATCH stays for bundles)
  */
 import { Encoder } from 'cbor-x';
 import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
@@ -31,7 +36,7 @@ import { peerIdOf, publicKeyOf } from '../../identity/index.js';
 export const PROTOCOL = '/solidaire/sync/1';
 export const PROTOCOL_VERSION = 2;
 
-export const FrameType = { Hello: 1, Batch: 2, Ack: 3, Done: 4, Error: 5, Want: 6, Chunk: 7, End: 8 } as const;
+export const FrameType = { Hello: 1, Batch: 2, Ack: 3, Done: 4, Error: 5, Want: 6, Chunk: 7, End: 8, Packed: 9 } as const;
 
 export interface BlobRequest {
   readonly sha256: string;
@@ -39,14 +44,16 @@ export interface BlobRequest {
 }
 
 export type Frame =
-  | { type: typeof FrameType.Hello; version: number; site: string; spaces: Record<string, VersionVector>; want: OpKind[] }
+  /** site: undefined when the transport authenticated the sender to the receiver. */
+  | { type: typeof FrameType.Hello; version: number; site: string | undefined; spaces: Record<string, VersionVector>; want: OpKind[] }
   | { type: typeof FrameType.Batch; n: number; ops: Operation[] }
   | { type: typeof FrameType.Ack; n: number }
   | { type: typeof FrameType.Done }
   | { type: typeof FrameType.Error; code: string; message: string }
   | { type: typeof FrameType.Want; blobs: BlobRequest[] }
   | { type: typeof FrameType.Chunk; sha256: string; offset: number; bytes: Uint8Array }
-  | { type: typeof FrameType.End };
+  | { type: typeof FrameType.End }
+  | { type: typeof FrameType.Packed; n: number; bytes: Uint8Array };
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
 
@@ -72,10 +79,11 @@ export function encodeFrame(f: Frame): Uint8Array {
         }
       }
       const wanted = f.want.reduce((m, k) => m | (1 << OP_KINDS.indexOf(k)), 0);
-      return cbor.encode([f.type, f.version, siteToWire(f.site), authors.map(siteToWire), spaces, wanted]);
+      const self = f.site === undefined ? null : index.has(f.site) ? index.get(f.site)! : siteToWire(f.site);
+      return cbor.encode([f.type, f.version, self, authors.map(siteToWire), spaces, wanted]);
     }
     case FrameType.Batch: {
-      const raw = cbor.encode(runsOf(f.ops));
+      const raw = encodeOps(f.ops);
       if (raw.length <= COMPRESS_ABOVE) return cbor.encode([f.type, f.n, 0, raw]);
       const packed = brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
       return cbor.encode([f.type, f.n, 1, packed]);
@@ -92,8 +100,17 @@ export function encodeFrame(f: Frame): Uint8Array {
       return cbor.encode([f.type, Buffer.from(f.sha256, 'hex'), f.offset, f.bytes]);
     case FrameType.End:
       return cbor.encode([f.type]);
+    case FrameType.Packed:
+      return cbor.encode([f.type, f.n, f.bytes]);
   }
 }
+
+/** Operations as a BATCH's or PACKED's content before compression: a CBOR array of runs. */
+export function encodeOps(list: readonly Operation[]): Uint8Array {
+  return cbor.encode(runsOf(list));
+}
+
+export { ops as decodeOps };
 
 export function decodeFrame(bytes: Uint8Array): Frame {
   let raw: unknown;
@@ -109,7 +126,13 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       const [version, site, authors, spaces, wanted] = rest;
       if (!Number.isInteger(version) || !Array.isArray(authors) || !Number.isInteger(wanted) || (wanted as number) < 0) bad('HELLO');
       const want = OP_KINDS.filter((_, i) => ((wanted as number) & (1 << i)) !== 0);
-      return { type: FrameType.Hello, version: version as number, site: siteFromWire(site), spaces: vectors(spaces, (authors as unknown[]).map((a) => siteFromWire(a))), want };
+      const authorIds = (authors as unknown[]).map((a) => siteFromWire(a));
+      let sender: string | undefined;
+      if (Number.isInteger(site)) {
+        sender = authorIds[site as number];
+        if (sender === undefined) bad('HELLO');
+      } else if (site !== null) sender = siteFromWire(site);
+      return { type: FrameType.Hello, version: version as number, site: sender, spaces: vectors(spaces, authorIds), want };
     }
     case FrameType.Batch: {
       const [n, encoding, payload] = rest;
@@ -148,6 +171,11 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     }
     case FrameType.End:
       return { type: FrameType.End };
+    case FrameType.Packed: {
+      const [n, payload] = rest;
+      if (!Number.isSafeInteger(n) || !(payload instanceof Uint8Array) || payload.length === 0) bad('PACKED');
+      return { type: FrameType.Packed, n: n as number, bytes: new Uint8Array(payload as Uint8Array) };
+    }
     default:
       throw new SyncProtocolError('unknown_frame', `unknown frame type ${JSON.stringify(type)}`);
   }
