@@ -77,6 +77,8 @@ export class Appliance {
     const hosts = hostsWithGrants((s) => spaces.hosts(s));
     const log = new OpLog({ db, key: site.key, clock, hosts, observers: recordObservers(db, () => site.id) });
     const blobs = new BlobStore({ dir: join(opts.dataDir, 'blobs'), db, clock, random });
+    // An enrolled box reaches sites behind NAT, and is reached, through its relay's hub.
+    const relayHub = opts.relayLink === false ? undefined : readRelayConfig(opts.dataDir)?.hub;
     const network = new Network({
       db,
       log,
@@ -89,6 +91,7 @@ export class Appliance {
       // Blobs arrived: the cache of unpinned content may have to shrink.
       afterSession: () => void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES),
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
+      ...(relayHub?.length ? { relay: relayHub } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),

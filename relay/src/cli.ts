@@ -1,6 +1,6 @@
 /**
  * `solidaire relay --data DIR`: run a real relay (HTTP API and MQTT over WebSocket on
- * :8090, MQTT on :1883, the sync hub on :4001), until SIGINT or SIGTERM.
+ * :8090, MQTT on :1883, the sync hub and circuit relay on :4001), until SIGINT or SIGTERM.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';

@@ -3,7 +3,7 @@
  * Mosquitto's own mosquitto_pub against the broker's authentication and ACLs, MQTT.js for
  * sessions that outlive a restart of the relay, and revocation.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -239,8 +239,10 @@ describe('relay: broker', () => {
     const a = await enrolled(r, clock, 1, 'Nioro');
     const client = await connect(a.config.mqtt.url, a.siteId, a.config.mqtt.password);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    const sites = (await api(r.addresses.http, 'GET', '/api/v1/sites', undefined, r.relay.adminToken)).body as { sites: Array<{ id: string; online: boolean }> };
-    expect(sites.sites[0]!.online).toBe(true);
+    // Online once the broker has finished accepting it (its CONNACK may come first).
+    const list = async () => (await api(r.addresses.http, 'GET', '/api/v1/sites', undefined, r.relay.adminToken)).body as { sites: Array<{ id: string; online: boolean }> };
+    await vi.waitFor(async () => expect((await list()).sites[0]!.online).toBe(true));
+    const sites = await list();
     const revoked = await api(r.addresses.http, 'DELETE', `/api/v1/sites/${sites.sites[0]!.id}`, undefined, r.relay.adminToken);
     expect(revoked.status).toBe(200);
     await closed;

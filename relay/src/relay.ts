@@ -1,7 +1,8 @@
 /**
  * The relay in France, as one service: the site registry and enrollment, the MQTT broker
  * (TCP, and WebSocket on the HTTP port at /mqtt), the sync hub (a headless replica that
- * carries every space for the sites that never meet) and the HTTP API. Its data folder:
+ * carries every space for the sites that never meet, and a circuit relay v2 through which
+ * enrolled sites behind NAT reach each other) and the HTTP API. Its data folder:
  *
  *   relay.db      the registry (SQLite, relay/migrations)
  *   mqtt/         the broker's sessions, queued and retained messages (LevelDB)
@@ -111,6 +112,8 @@ export class Relay {
       random,
       // A revoked site is refused at once, whatever the grants say.
       refuse: (peer) => this.registry.isRevokedKey(peer),
+      // The hub is also a circuit relay (v2), for enrolled sites behind NAT only.
+      relayServer: { allow: (peer) => this.registry.byKey(peer) !== undefined },
       afterSession: (_peer, result) => {
         if (result.receivedOps > 0) this.publishHeads().catch((e: unknown) => opts.onError?.(e));
       },

@@ -27,6 +27,8 @@ export interface HubOptions {
   readonly syncEveryMs?: number;
   /** Told after every session (the relay publishes the new heads). */
   readonly afterSession?: NetworkOptions['afterSession'];
+  /** Be a circuit relay (v2) for the sites these rules allow. */
+  readonly relayServer?: NetworkOptions['relayServer'];
   /** Peers refused whatever their grants (a site the relay revoked). */
   readonly refuse?: (peer: string) => boolean;
   readonly clock?: Clock;
@@ -62,6 +64,7 @@ export class Hub {
       carryQuotaBytes: opts.carryQuotaBytes ?? Number.MAX_SAFE_INTEGER,
       keepAllContent: true,
       ...(opts.refuse ? { refuse: opts.refuse } : {}),
+      ...(opts.relayServer ? { relayServer: opts.relayServer } : {}),
       ...(opts.afterSession ? { afterSession: opts.afterSession } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),

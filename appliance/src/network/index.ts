@@ -24,7 +24,7 @@ import type { Spaces } from '../spaces/index.js';
 import { Entitlements, FEDERATION_SPACE } from '../federation/index.js';
 import { CLASS_OF_KIND, LinkPolicy, type TrafficClass } from '../budget/index.js';
 import { OpLogSyncStore, StoreBlobs, SyncService, type PeerStatus, type SessionResult } from '../sync/index.js';
-import type { P2PNode } from '../p2p/index.js';
+import type { P2PNode, RelayClientOptions, RelayServerOptions } from '../p2p/index.js';
 import { PeerVectors } from '../bundle/index.js';
 
 export interface NetworkOptions {
@@ -33,8 +33,15 @@ export interface NetworkOptions {
   readonly clock: Clock;
   readonly key: SiteKey;
   readonly spaces: Spaces;
-  /** libp2p listen addresses; none: no node (the box syncs by bundles only). */
+  /** libp2p listen addresses; none (and no relay): no node (the box syncs by bundles only). */
   readonly listen?: readonly string[];
+  /**
+   * The relay's addresses (its hub's): the box holds a reservation there while its Internet
+   * link is not metered, and dials a site it cannot reach directly through it.
+   */
+  readonly relay?: readonly string[];
+  /** Be a circuit relay for the sites these rules allow (the relay's hub). */
+  readonly relayServer?: RelayServerOptions;
   readonly mdns?: boolean | { readonly serviceTag?: string };
   /**
    * Addresses (multiaddrs with /p2p/<id>) to dial besides the neighbours mDNS finds, each
@@ -219,7 +226,8 @@ export class Network {
     const configured = this.configured.find((c) => c.peer === peer);
     if (configured) return configured.link;
     if (this.node?.discovered().some((p) => p.peer === peer)) return LAN_LINK;
-    if (this.node?.remoteAddresses(peer).some(isLocalAddress)) return LAN_LINK;
+    // A connection through the relay crosses the relay's link, wherever the relay is.
+    if (this.node?.remoteAddresses(peer).some((a) => !a.includes('/p2p-circuit') && isLocalAddress(a))) return LAN_LINK;
     return DEFAULT_LINK;
   }
 
@@ -249,13 +257,17 @@ export class Network {
 
   async start(): Promise<void> {
     this.sync.start();
-    if (this.opts.listen?.length) {
+    if (this.opts.listen?.length || this.opts.relay?.length) {
       // libp2p is loaded only by a box that listens: it is most of the start-up time.
       const { createP2PNode } = await import('../p2p/index.js');
       this.node = createP2PNode({
         siteKey: this.opts.key,
-        listen: [...this.opts.listen],
+        listen: [...(this.opts.listen ?? [])],
         mdns: this.opts.mdns ?? false,
+        ...(this.opts.relay?.length ? { relay: this.relayClient(this.opts.relay) } : {}),
+        ...(this.opts.relayServer ? { relayServer: this.opts.relayServer } : {}),
+        ...(this.opts.refuse ? { refuse: this.opts.refuse } : {}),
+        onError: (e) => this.opts.onError?.(e),
         onSyncLink: async (link) => {
           if (this.opts.refuse?.(link.peer)) return link.abort(new Error('refused'));
           await this.sync.accept(link, link.peer).catch((e: unknown) => this.opts.onError?.(e));
@@ -269,6 +281,21 @@ export class Network {
     const poll = this.opts.pollMs ?? 5_000;
     this.timer = setInterval(() => void this.tick(), poll);
     this.timer.unref();
+  }
+
+  /**
+   * Reachable through the relay only while the Internet link is free: a reservation lives
+   * as long as the box's connection to the relay, and on a metered link nothing keeps a
+   * connection open just to be open (DESIGN.md). Dialing out through the relay still works.
+   */
+  private relayClient(addresses: readonly string[]): RelayClientOptions {
+    return { addresses, reserve: () => !this.policy.settings(DEFAULT_LINK).metered };
+  }
+
+  /** Hold a reservation on the relay now; resolves with this box's addresses through it. */
+  async reserveOnRelay(): Promise<string[]> {
+    if (!this.node) throw new Error('this box has no network node');
+    return this.node.reserve();
   }
 
   async stop(): Promise<void> {
@@ -297,6 +324,16 @@ export class Network {
   addPeer(address: string, link = DEFAULT_LINK): void {
     if (this.configured.some((c) => c.address === address)) return;
     this.configured.push({ address, peer: /\/p2p\/([^/]+)$/.exec(address)?.[1], link });
+  }
+
+  /** The remote addresses of this box's open connections with a peer (/p2p-circuit: through the relay). */
+  connectionsWith(peer: string): string[] {
+    return this.node?.remoteAddresses(peer) ?? [];
+  }
+
+  /** Sites holding a reservation on this node, when it is a relay's hub. */
+  relayReservations(): string[] {
+    return this.node?.reservations() ?? [];
   }
 
   /** Close every connection with a peer now (e.g. it was revoked). */

@@ -72,6 +72,9 @@ export class SocketBytes {
   }
 
   private track(maConn: MultiaddrConnection): void {
+    // A connection through a relay is a stream inside our TCP connection with the relay,
+    // whose socket already counts its bytes (credited to the relay, on the relay's link).
+    if (maConn.remoteAddr.toString().includes('/p2p-circuit')) return;
     const conn = maConn as MultiaddrConnection & RawConnection;
     const { onData, sendData } = conn;
     if (typeof onData !== 'function' || typeof sendData !== 'function') {
