@@ -84,8 +84,11 @@ await relay.start();
 const relayPort = tls ? relay.broker.tlsPort : relay.broker.port;
 
 // The instrument of record, and for plain MQTT the tap in front of it that names packets.
-// (Over TLS the relay's end of a connection behind two hops was seen not to close, so the
-// TLS day is counted by the proxy alone.)
+// The TLS day is counted by the proxy alone (the tap cannot read TLS). Behind two of these
+// hops the relay's end of a TLS connection does not close, whatever the client (Node's own
+// tls.connect too): once a hop's box side has closed, pipe() stops reading the relay's side,
+// and the relay's close_notify, which plain MQTT has no counterpart of, stays unread with
+// its FIN behind it.
 const proxy = await countingProxy(relayPort);
 const tap = tls ? null : await mqttTap(proxy.port);
 const boxPort = tap ? tap.port : proxy.port;

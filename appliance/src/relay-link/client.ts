@@ -232,7 +232,9 @@ export class RelayLink {
   /** A TCP (or TLS, checked against the system's CAs) socket whose bytes are counted for the link's month. */
   private socket(host: string, port: number, secure: boolean): Socket {
     if (secure) {
-      // TLS over a counted pipe to the TCP socket: the bytes counted are the encrypted ones.
+      // TLS over a counted pipe to the TCP socket: the bytes counted are the encrypted
+      // ones, both ways, the handshake included (equal to what crosses the socket:
+      // relay/src/link-visits.test.ts).
       const raw = tcpConnect({ host, port });
       const counted = new Duplex({
         write: (chunk: Buffer, _enc, cb) => {
@@ -255,6 +257,14 @@ export class RelayLink {
       });
       raw.on('end', () => counted.push(null));
       raw.on('error', (e) => counted.destroy(e));
+      // The TCP connection decides, as it does for plain MQTT: once it has closed (the
+      // relay hung up, stopped, or reset it), TLS above it closes and MQTT.js sees
+      // 'close'. A TLSSocket takes allowHalfOpen from the stream it wraps, and a Duplex
+      // allows half-open: without this, the end of the stream left TLS half-open,
+      // waiting for a close that never came, and the link never noticed the relay gone.
+      // (allowHalfOpen: false on the pipe instead ends it before TLS has written its
+      // close_notify: "write after end".)
+      raw.on('close', () => counted.destroy());
       const tls = tlsConnect({ socket: counted, servername: host, ...(this.opts.ca ? { ca: this.opts.ca } : {}), ...(this.tlsSession ? { session: this.tlsSession } : {}) });
       tls.on('session', (ticket: Buffer) => (this.tlsSession = ticket));
       return tls;
