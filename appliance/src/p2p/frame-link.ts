@@ -49,7 +49,9 @@ export function streamLink(stream: Stream, peer: string, maxFrameBytes = MAX_FRA
     notify();
   };
 
+  let lastBytesAt = Date.now();
   stream.addEventListener('message', (evt) => {
+    lastBytesAt = Date.now();
     if (error) return;
     const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray();
     chunks.push(data);
@@ -143,6 +145,7 @@ export function streamLink(stream: Stream, peer: string, maxFrameBytes = MAX_FRA
   return {
     peer,
     mutual: true,
+    lastActivity: () => lastBytesAt,
     async send(frame) {
       if (frame.length > maxFrameBytes) throw tooLarge(frame.length, maxFrameBytes);
       if (writeError) throw writeError;

@@ -17,6 +17,8 @@ export interface FrameLink {
    * then need not say who sends it (33 bytes less each way on the metered link).
    */
   readonly mutual?: boolean;
+  /** When bytes last arrived from the peer (ms since the epoch), if the link can tell. */
+  lastActivity?(): number;
 }
 
 /** An unbounded async queue: what arrives before it is read waits in order. */

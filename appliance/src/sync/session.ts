@@ -58,6 +58,14 @@ export interface SessionOptions {
    * about 0.6 MB/s of operations on a PC) or 'fast' (brotli 5, about 10 MB/s, a free link).
    */
   readonly compression?: Compression;
+  /**
+   * How long the peer may send nothing at all before the session gives up on it (default
+   * 60 s): a peer that vanished without closing (power cut, 3G dropped, NAT forgot us)
+   * otherwise holds the session, and every later one with that peer, forever. Bytes of a
+   * frame still arriving count as life (the link's lastActivity), so a slow link is not
+   * taken for a dead one.
+   */
+  readonly idleMs?: number;
   /** Batches sent and not yet acknowledged. */
   readonly window?: number;
 }
@@ -87,6 +95,7 @@ export const KIND_PRIORITY: readonly OpKind[] = ['message.post', 'record.put', '
 const PAGE = 256;
 /** How long a finished session waits for the peer to close its side. */
 const DRAIN_MS = 10_000;
+const DEFAULT_IDLE_MS = 60_000;
 /** How long a session that refused something waits for the peer to read why. */
 const ERROR_GRACE_MS = 2_000;
 
@@ -393,8 +402,36 @@ export class SyncSession {
   }
 
   private async next(frames: AsyncIterator<Uint8Array>): Promise<Frame | undefined> {
-    const r = await frames.next();
+    const r = await this.alive(frames.next());
     return r.done ? undefined : decodeFrame(r.value);
+  }
+
+  /** `waiting`, unless the peer falls silent for idleMs first (then the link is cut). */
+  private async alive<T>(waiting: Promise<T>): Promise<T> {
+    const idle = this.opts.idleMs ?? DEFAULT_IDLE_MS;
+    const { link } = this.opts;
+    const since = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      const check = () => {
+        const last = Math.max(since, link.lastActivity?.() ?? 0);
+        const left = last + idle - Date.now();
+        if (left > 0) {
+          timer = setTimeout(check, left).unref();
+          return;
+        }
+        const e = new SyncLinkError(`the peer sent nothing for ${Math.round(idle / 1000)} s`);
+        link.abort(e);
+        reject(e);
+      };
+      timer = setTimeout(check, idle).unref();
+    });
+    silent.catch(() => {});
+    try {
+      return await Promise.race([waiting, silent]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private send(frame: Frame): Promise<void> {
