@@ -20,7 +20,11 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Duplex } from 'node:stream';
-import { MqttClient, type IClientOptions, type IConnackPacket } from 'mqtt';
+import type { MqttClient, IClientOptions, IConnackPacket } from 'mqtt';
+
+/** MQTT.js, loaded at the first connection: a box with no relay never pays for it (~6 MB). */
+let mqttModule: Promise<typeof import('mqtt')> | undefined;
+const loadMqtt = () => (mqttModule ??= import('mqtt'));
 import type { Clock } from '../clock/index.js';
 import { parseTopic, topics } from './topics.js';
 import type { VersionVector } from '../ops/index.js';
@@ -180,6 +184,7 @@ export class RelayLink {
       connectTimeout: 20_000,
       will: { topic: topics.state(self), payload: Buffer.from('offline'), qos: 1, retain: true },
     };
+    const { MqttClient } = await loadMqtt();
     const client = new MqttClient(() => this.socket(url.hostname, Number(url.port || (secure ? 8883 : 1883)), secure), options);
     client.on('message', (topic, payload) => void this.onMessage(client, topic, payload));
     const connack = await new Promise<IConnackPacket>((resolve, reject) => {
