@@ -36,6 +36,9 @@ import { decodeBatch, HealthBatchError } from '@solidaire/appliance/health';
 import { parseTopic } from '@solidaire/appliance/relay-link';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
+/** A group of health batches is committed when this many wait, or this long after the first. */
+const HEALTH_GROUP_MAX = 512;
+const HEALTH_GROUP_MS = 50;
 
 export interface RelayOptions {
   readonly dataDir: string;
@@ -95,6 +98,7 @@ export class Relay {
   private readonly clock: Clock;
   private server: Server | undefined;
   private readonly heads = new Map<string, string>();
+  private healthTimer: NodeJS.Timeout | undefined;
   private healthQueue: Array<{ siteKey: string; payload: Buffer; done: (e?: unknown) => void }> = [];
 
   constructor(private readonly opts: RelayOptions) {
@@ -241,13 +245,22 @@ export class Relay {
    */
   private queueHealth(siteKey: string, payload: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.healthQueue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) }) === 1) setImmediate(() => this.flushHealth());
+      const n = this.healthQueue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) });
+      if (n >= HEALTH_GROUP_MAX) this.flushHealth();
+      else if (n === 1) this.healthTimer = setTimeout(() => this.flushHealth(), HEALTH_GROUP_MS);
     });
   }
 
-  /** Store every health batch waiting, in one transaction; then acknowledge them all. */
+  /**
+   * Store every health batch waiting, in one transaction (one disk flush); then
+   * acknowledge them all. A group waits up to HEALTH_GROUP_MS for company: a fleet's
+   * batches arrive one by one, and a commit each was most of the relay's CPU.
+   */
   private flushHealth(): void {
+    clearTimeout(this.healthTimer);
+    this.healthTimer = undefined;
     const items = this.healthQueue.splice(0);
+    if (!items.length) return;
     const facts = new Map<string, SiteFacts>();
     try {
       this.db.transaction(() => {
@@ -310,6 +323,9 @@ export class Relay {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await this.broker.stop();
+    // Batches still waiting for their group: stored now (their boxes were not answered, and
+    // send them again; the relay keeps each once).
+    if (this.db.open) this.flushHealth();
     await this.hub.stop();
     if (this.db.open) this.db.close();
   }

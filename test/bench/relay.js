@@ -161,6 +161,9 @@ try {
   check.close();
   metrics['relay.stored.count'] = stored;
   metrics['relay.acked.count'] = capResult.acked + satResult.acked;
+  // More may be stored than acknowledged: batches of the last group, stored as the relay
+  // stopped, whose PUBACK never left. Fewer would be a lost batch.
+  if (stored < metrics['relay.acked.count']) console.error(`LOST: ${metrics['relay.acked.count'] - stored} acknowledged batches are not stored`);
 
   // The same saturation against Mosquitto (Debian's; installed here if missing).
   execFileSync('sh', ['-c', 'command -v mosquitto >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto)'], { stdio: 'inherit' });
@@ -176,7 +179,7 @@ try {
   mosq.kill('SIGTERM');
   metrics['relay.vs_mosquitto.ratio'] = Number((metrics['relay.msgs_per_s'] / metrics['mosquitto.msgs_per_s']).toFixed(3));
 
-  const goals = { 'relay.sites.count': `= ${SITES}`, 'relay.cpu.pct': '≤ 10', 'relay.rss.mb': '≤ 300', 'relay.vs_mosquitto.ratio': '≥ 0.5', 'relay.stored.count': '= acked' };
+  const goals = { 'relay.sites.count': `= ${SITES}`, 'relay.cpu.pct': '≤ 10', 'relay.rss.mb': '≤ 300', 'relay.vs_mosquitto.ratio': '≥ 0.5', 'relay.stored.count': '≥ acked' };
   console.log('\nmetric                                   value   goal');
   for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(36)} ${String(v).padStart(9)}   ${goals[k] ?? ''}`);
   writeResult('relay', metrics, { sites: SITES, capacitySeconds: CAPACITY_S, saturationSeconds: SAT_S, saturationSites: SAT_SITES, generators: GENERATORS });
