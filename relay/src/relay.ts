@@ -30,15 +30,12 @@ import { Broker } from './broker.js';
 import { relayApp } from './http.js';
 import { Fleet } from './fleet.js';
 import { renderMetrics } from './metrics.js';
-import { Alerts, webhookSender, type AlertThresholds, type SiteFacts } from './alerts.js';
-import { HealthStore, type Rollup } from './health.js';
-import { decodeBatch, HealthBatchError } from '@solidaire/appliance/health';
+import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
+import { HealthStore } from './health.js';
+import { HealthIngest } from './ingest.js';
 import { parseTopic } from '@solidaire/appliance/relay-link';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
-/** A group of health batches is committed when this many wait, or this long after the first. */
-const HEALTH_GROUP_MAX = 512;
-const HEALTH_GROUP_MS = 50;
 
 export interface RelayOptions {
   readonly dataDir: string;
@@ -98,8 +95,7 @@ export class Relay {
   private readonly clock: Clock;
   private server: Server | undefined;
   private readonly heads = new Map<string, string>();
-  private healthTimer: NodeJS.Timeout | undefined;
-  private healthQueue: Array<{ siteKey: string; payload: Buffer; done: (e?: unknown) => void }> = [];
+  private readonly ingest: HealthIngest;
 
   constructor(private readonly opts: RelayOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -133,7 +129,7 @@ export class Relay {
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
       onPublish: async (siteKey, topic, payload) => {
         // Health batches are stored in groups, one commit for many (the PUBACK waits for it).
-        if (parseTopic(topic)?.kind === 'health') await this.queueHealth(siteKey, payload);
+        if (parseTopic(topic)?.kind === 'health') await this.ingest.take(siteKey, payload);
         else {
           this.fleet.onPublish(siteKey, topic, payload);
           this.alerts.update(siteKey, { lastSeen: this.clock.now() });
@@ -166,6 +162,13 @@ export class Relay {
         this.opts.log?.(`alerte ${change.type === 'raised' ? 'levée' : 'close'} — ${change.siteName} : ${change.alert.message}`);
         webhook?.post({ ...change, relay: this.addresses().http });
       },
+    });
+    this.ingest = new HealthIngest({
+      db: this.db,
+      clock: this.clock,
+      health: this.health,
+      alerts: this.alerts,
+      ...(opts.log ? { log: opts.log } : {}),
     });
   }
 
@@ -238,71 +241,6 @@ export class Relay {
     };
   }
 
-  /**
-   * A health batch from a box: its samples and roll-ups into the history, its newest
-   * sample into the facts the alert rules read. A batch that does not decode is dropped
-   * (and logged): the broker has acknowledged it, the box will not send it again.
-   */
-  private queueHealth(siteKey: string, payload: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const n = this.healthQueue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) });
-      if (n >= HEALTH_GROUP_MAX) this.flushHealth();
-      else if (n === 1) this.healthTimer = setTimeout(() => this.flushHealth(), HEALTH_GROUP_MS);
-    });
-  }
-
-  /**
-   * Store every health batch waiting, in one transaction (one disk flush); then
-   * acknowledge them all. A group waits up to HEALTH_GROUP_MS for company: a fleet's
-   * batches arrive one by one, and a commit each was most of the relay's CPU.
-   */
-  private flushHealth(): void {
-    clearTimeout(this.healthTimer);
-    this.healthTimer = undefined;
-    const items = this.healthQueue.splice(0);
-    if (!items.length) return;
-    const facts = new Map<string, SiteFacts>();
-    try {
-      this.db.transaction(() => {
-        for (const it of items) facts.set(it.siteKey, { ...facts.get(it.siteKey), lastSeen: this.clock.now(), ...this.ingestHealth(it.siteKey, it.payload) });
-        for (const [siteKey, f] of facts) this.alerts.update(siteKey, f);
-      })();
-    } catch (e) {
-      for (const it of items) it.done(e);
-      return;
-    }
-    for (const it of items) it.done();
-  }
-
-  /** One batch into the history; the facts its newest sample tells (for the alert rules). */
-  private ingestHealth(siteKey: string, payload: Buffer): SiteFacts {
-    let batch;
-    try {
-      batch = decodeBatch(payload);
-    } catch (e) {
-      if (e instanceof HealthBatchError) {
-        this.opts.log?.(`relevé de santé illisible de ${siteKey} : ${e.message}`);
-        return {};
-      }
-      throw e;
-    }
-    this.health.ingest(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
-    this.health.ingestRollups(
-      siteKey,
-      batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Rollup['metrics'] })),
-    );
-    const latest = batch.samples.at(-1)?.metrics;
-    if (!latest) return {};
-    return {
-      ...(latest.batteryPct !== undefined ? { batteryPct: latest.batteryPct } : {}),
-      ...(latest.batteryStatus !== undefined ? { charging: latest.batteryStatus === 1 || latest.batteryStatus === 4 } : {}),
-      ...(latest.tempC !== undefined ? { temperatureC: latest.tempC } : {}),
-      ...(latest.diskFreeMiB !== undefined && latest.diskTotalMiB ? { diskFreePct: (100 * latest.diskFreeMiB) / latest.diskTotalMiB } : {}),
-      // Bit 0 of the Pi's get_throttled: under-voltage now.
-      ...(latest.throttled !== undefined ? { undervoltage: (latest.throttled & 1) !== 0 } : {}),
-    };
-  }
-
   /** Sites connected now are not silent; then every rule of every site, as time passed. */
   checkAlerts(): void {
     const now = this.clock.now();
@@ -325,7 +263,7 @@ export class Relay {
     await this.broker.stop();
     // Batches still waiting for their group: stored now (their boxes were not answered, and
     // send them again; the relay keeps each once).
-    if (this.db.open) this.flushHealth();
+    if (this.db.open) this.ingest.flush();
     await this.hub.stop();
     if (this.db.open) this.db.close();
   }

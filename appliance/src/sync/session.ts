@@ -20,6 +20,7 @@ import type { FrameLink } from './link.js';
 import type { SyncBlobs, SyncStore } from './store.js';
 import { decodeFrame, decodeOps, encodeFrame, encodeOps, FrameType, MAX_BATCH_DECODED, PROTOCOL_VERSION, type Frame } from './wire/frames.js';
 import { BatchPacker, BatchUnpacker, type Compression } from './wire/stream-codec.js';
+import { afterFinished, settle, unlessSilent } from './link-timing.js';
 import { BlobStage } from './blob-stage.js';
 import { SyncError, SyncLinkError, SyncPeerError, SyncProtocolError, SyncRefusedError } from './errors.js';
 
@@ -99,21 +100,6 @@ const DEFAULT_IDLE_MS = 60_000;
 /** How long a session that refused something waits for the peer to read why. */
 const ERROR_GRACE_MS = 2_000;
 
-/** Read and drop frames until the peer closes or cuts, or `ms` passed. */
-async function settle(frames: AsyncIterator<Uint8Array>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((r) => (timer = setTimeout(r, ms).unref()));
-  const drained = (async () => {
-    try {
-      while (!(await frames.next()).done);
-    } catch {
-      // cut: fine
-    }
-  })();
-  await Promise.race([drained, late]);
-  clearTimeout(timer);
-}
-
 export class SyncSession {
   stage: SessionStage = 'hello';
   peer: string | undefined;
@@ -188,7 +174,7 @@ export class SyncSession {
       if (senderError) throw senderError;
       if (this.taskError) throw this.taskError;
       await link.close();
-      await this.drain(frames);
+      await afterFinished(frames, DRAIN_MS); // the peer's close: our last bytes are on the wire both ways
       this.stage = 'done';
       return {
         peer: site,
@@ -383,56 +369,11 @@ export class SyncSession {
     return out;
   }
 
-  /**
-   * Wait for the peer to close its side too, so that when a session returns its last
-   * bytes are on the wire both ways (a caller may hang up at once). Nothing may come.
-   */
-  private async drain(frames: AsyncIterator<Uint8Array>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), DRAIN_MS).unref()));
-    try {
-      const r = await Promise.race([frames.next(), late]);
-      if (r !== 'late' && !r.done) throw new SyncProtocolError('unexpected_frame', 'a frame after the session finished');
-    } catch (e) {
-      if (e instanceof SyncProtocolError) throw e;
-      // The peer cut rather than closed: everything was acknowledged, the session is done.
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private async next(frames: AsyncIterator<Uint8Array>): Promise<Frame | undefined> {
-    const r = await this.alive(frames.next());
+    const r = await unlessSilent(frames.next(), this.opts.link, this.opts.idleMs ?? DEFAULT_IDLE_MS);
     return r.done ? undefined : decodeFrame(r.value);
   }
 
-  /** `waiting`, unless the peer falls silent for idleMs first (then the link is cut). */
-  private async alive<T>(waiting: Promise<T>): Promise<T> {
-    const idle = this.opts.idleMs ?? DEFAULT_IDLE_MS;
-    const { link } = this.opts;
-    const since = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const silent = new Promise<never>((_, reject) => {
-      const check = () => {
-        const last = Math.max(since, link.lastActivity?.() ?? 0);
-        const left = last + idle - Date.now();
-        if (left > 0) {
-          timer = setTimeout(check, left).unref();
-          return;
-        }
-        const e = new SyncLinkError(`the peer sent nothing for ${Math.round(idle / 1000)} s`);
-        link.abort(e);
-        reject(e);
-      };
-      timer = setTimeout(check, idle).unref();
-    });
-    silent.catch(() => {});
-    try {
-      return await Promise.race([waiting, silent]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   private send(frame: Frame): Promise<void> {
     return this.opts.link.send(encodeFrame(frame));
