@@ -26,6 +26,8 @@ import { CLASS_OF_KIND, LinkPolicy, type TrafficClass } from '../budget/index.js
 import { OpLogSyncStore, StoreBlobs, SyncService, type PeerStatus, type SessionResult } from '../sync/index.js';
 import type { P2PNode, RelayClientOptions, RelayServerOptions } from '../p2p/index.js';
 import { PeerVectors } from '../bundle/index.js';
+import { Carrying } from './carrying.js';
+import { isLocalAddress } from './addresses.js';
 
 export interface NetworkOptions {
   readonly db: Db;
@@ -96,7 +98,8 @@ export interface NetworkStatus {
 export const LAN_LINK = 'lan';
 export const DEFAULT_LINK = 'internet';
 /** Default carrying quota: room for a neighbour's messages, records and some files. */
-export const DEFAULT_CARRY_QUOTA = 2 * 1024 ** 3;
+export { DEFAULT_CARRY_QUOTA } from './carrying.js';
+export { isLocalAddress } from './addresses.js';
 /** How often socket byte counts are written to the month's usage during a session. */
 const RECORD_EVERY_MS = 1_000;
 
@@ -107,6 +110,7 @@ export class Network {
   readonly policy: LinkPolicy;
   readonly sync: SyncService;
   private readonly store: OpLogSyncStore;
+  private readonly carrying: Carrying;
   private readonly peerVectors: PeerVectors;
   private readonly blobs: StoreBlobs | undefined;
   private readonly configured: Array<{ address: string; peer: string | undefined; link: string }>;
@@ -126,7 +130,8 @@ export class Network {
       const { address, link } = typeof p === 'string' ? { address: p, link: undefined } : p;
       return { address, peer: /\/p2p\/([^/]+)$/.exec(address)?.[1], link: link ?? DEFAULT_LINK };
     });
-    const carry = { carried: (space: string) => this.carries(space), roomBytes: () => this.carryRoom() };
+    this.carrying = new Carrying({ db: opts.db, siteId: opts.key.siteId, entitlements: this.entitlements, spaces: opts.spaces, ...(opts.carryQuotaBytes !== undefined ? { quotaBytes: opts.carryQuotaBytes } : {}) });
+    const carry = { carried: (space: string) => this.carrying.carries(space), roomBytes: () => this.carrying.room() };
     const store = (this.store = new OpLogSyncStore({
       db: opts.db,
       log: opts.log,
@@ -187,35 +192,7 @@ export class Network {
 
   /** Spaces this box's grant says it carries and that it does not host. */
   carried(): string[] {
-    const grant = this.entitlements.grantOf(this.opts.key.siteId);
-    if (!grant) return [];
-    return Object.entries(grant.spaces)
-      .filter(([space, role]) => role === 'carry' && !this.opts.spaces.hosts(space))
-      .map(([space]) => space);
-  }
-
-  private carries(space: string): boolean {
-    return space !== FEDERATION_SPACE && !this.opts.spaces.hosts(space) && this.carried().includes(space);
-  }
-
-  /** Bytes taken by carried spaces: their operations, and blobs no hosted space points at. */
-  carryingBytes(): number {
-    const spaces = JSON.stringify(this.carried());
-    const ops = sql<[string], { n: number | null }>(
-      this.opts.db,
-      'SELECT sum(length(body) + length(sig)) AS n FROM ops WHERE space IN (SELECT value FROM json_each(?))',
-    ).get(spaces)?.n ?? 0;
-    const blobs = sql<[string, string], { n: number | null }>(
-      this.opts.db,
-      `SELECT sum(b.size) AS n FROM blobs b
-       WHERE EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = b.sha256 AND r.deleted = 0 AND r.space IN (SELECT value FROM json_each(?)))
-         AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = b.sha256 AND r.deleted = 0 AND r.space NOT IN (SELECT value FROM json_each(?)))`,
-    ).get(spaces, spaces)?.n ?? 0;
-    return ops + blobs;
-  }
-
-  private carryRoom(): number {
-    return Math.max(0, (this.opts.carryQuotaBytes ?? DEFAULT_CARRY_QUOTA) - this.carryingBytes());
+    return this.carrying.spaces();
   }
 
   /**
@@ -361,7 +338,7 @@ export class Network {
         ...this.pendingFor(p.peer),
       })),
       pendingBlobs: this.blobs?.pending(this.held()) ?? { count: 0, bytes: 0 },
-      carrying: { spaces: this.carried(), bytes: this.carryingBytes(), quotaBytes: this.opts.carryQuotaBytes ?? DEFAULT_CARRY_QUOTA },
+      carrying: { spaces: this.carrying.spaces(), bytes: this.carrying.bytes(), quotaBytes: this.carrying.quotaBytes },
     };
   }
 
@@ -434,22 +411,4 @@ export class Network {
       this.opts.onError?.(e);
     }
   }
-}
-
-/**
- * Whether a multiaddr is on this machine or the local network: loopback, RFC 1918,
- * link-local, IPv6 unique-local. Carrier-grade NAT (100.64/10) is the operator's, not ours.
- */
-export function isLocalAddress(addr: string): boolean {
-  const v4 = /^\/ip4\/(\d+)\.(\d+)\.\d+\.\d+(\/|$)/.exec(addr);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
-  }
-  const v6 = /^\/ip6\/([0-9a-f:]+)(\/|$)/i.exec(addr);
-  if (v6) {
-    const ip = v6[1]!.toLowerCase();
-    return ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
-  }
-  return false;
 }
