@@ -138,7 +138,9 @@ export function streamLink(stream: Stream, peer: string, maxFrameBytes = MAX_FRA
     try {
       stream.send(out);
     } catch (e) {
+      // What was sent this turn is lost: the session must not wait for answers to it.
       writeError = new SyncLinkError(`the link was cut: ${why(e)}`);
+      fail(writeError);
     }
   };
 
