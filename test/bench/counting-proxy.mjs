@@ -21,9 +21,11 @@ export async function countingProxy(targetPort) {
       sockets.delete(s);
       if (--open === 0) c.closed = true;
     };
-    // Half-closes pass through (pipe ends the other side); a reset tears down both.
-    client.once('close', closed(client)).on('error', () => target.destroy());
-    target.once('close', closed(target)).on('error', () => client.destroy());
+    // Half-closes pass through (pipe ends the other side); a reset tears down both. Once
+    // one side has closed, pipe() stops reading the other: keep reading it (and counting),
+    // or what it still sends (a TLS close_notify) is never read and it never closes.
+    client.once('close', closed(client)).once('close', () => target.resume()).on('error', () => target.destroy());
+    target.once('close', closed(target)).once('close', () => client.resume()).on('error', () => client.destroy());
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
