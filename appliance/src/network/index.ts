@@ -28,6 +28,7 @@ import type { P2PNode, RelayClientOptions, RelayServerOptions } from '../p2p/ind
 import { PeerVectors } from '../bundle/index.js';
 import { Carrying } from './carrying.js';
 import { isLocalAddress } from './addresses.js';
+import { pendingBeyond } from './pending.js';
 
 export interface NetworkOptions {
   readonly db: Db;
@@ -346,24 +347,7 @@ export class Network {
   private pendingFor(peer: string): { pendingOps: number | null; pendingBytes: number | null } {
     const known = this.peerVectors.get(peer);
     if (!known) return { pendingOps: null, pendingBytes: null };
-    const count = sql<[string, string, string, number], { n: number; bytes: number | null }>(
-      this.opts.db,
-      'SELECT count(*) AS n, sum(length(body) + length(sig)) AS bytes FROM ops WHERE space = ? AND author = ? AND kind = ? AND seq > ?',
-    );
-    let pendingOps = 0;
-    let pendingBytes = 0;
-    for (const space of this.entitlements.offerTo(this.opts.key.siteId, peer, this.held())) {
-      for (const [author, streams] of Object.entries(this.opts.log.versionVector(space))) {
-        for (const [kind, seq] of Object.entries(streams)) {
-          const theirs = known[space]?.[author]?.[kind as keyof typeof streams] ?? 0;
-          if ((seq ?? 0) <= theirs) continue;
-          const r = count.get(space, author, kind, theirs);
-          pendingOps += r?.n ?? 0;
-          pendingBytes += r?.bytes ?? 0;
-        }
-      }
-    }
-    return { pendingOps, pendingBytes };
+    return pendingBeyond(this.opts.db, this.opts.log, known, this.entitlements.offerTo(this.opts.key.siteId, peer, this.held()));
   }
 
   private async syncWith(targets: readonly string[]): Promise<Array<SessionResult | Error>> {
@@ -386,7 +370,6 @@ export class Network {
     return results;
   }
 
-  /** On a timer: sync when something changed here, or when the last round is old. */
   /**
    * On a timer: sync with every peer when something changed here; otherwise with each
    * peer whose last round is old — a minute on a free link, hours on a metered one.
