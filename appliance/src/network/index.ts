@@ -122,6 +122,8 @@ export class Network {
   private lastRowid = 0;
   private readonly lastRoundWith = new Map<string, number>();
   private round: Promise<unknown> | undefined;
+  /** Rounds asked for and not finished. */
+  private rounds = 0;
 
   constructor(private readonly opts: NetworkOptions) {
     this.entitlements = new Entitlements(opts.db);
@@ -251,7 +253,7 @@ export class Network {
           await this.sync.accept(link, link.peer).catch((e: unknown) => this.opts.onError?.(e));
         },
         onPeer: (p) => {
-          if (this.opts.key.siteId < p.peer) void this.syncWith([p.peer]);
+          if (this.opts.key.siteId < p.peer && this.rounds === 0) void this.syncWith([p.peer]);
         },
       });
       await this.node.start();
@@ -319,7 +321,10 @@ export class Network {
     await this.node?.hangUp(peer).catch(() => {});
   }
 
-  /** Sync with every known peer now, one after the other. */
+  /**
+   * Sync with every known peer now, one after the other, once a round already under way
+   * (the timer's, a head notice's) has finished.
+   */
   syncNow(): Promise<Array<SessionResult | Error>> {
     return this.syncWith(this.targets());
   }
@@ -350,9 +355,17 @@ export class Network {
     return pendingBeyond(this.opts.db, this.opts.log, known, this.entitlements.offerTo(this.opts.key.siteId, peer, this.held()));
   }
 
+  /**
+   * A round of sessions with `targets`, after the rounds already asked for: started beside
+   * one, each of its peers answered "busy" instead of syncing what changed since it began.
+   * Rounds the box starts by itself (timer, mDNS) are skipped while one is under way.
+   */
   private async syncWith(targets: readonly string[]): Promise<Array<SessionResult | Error>> {
     const results: Array<SessionResult | Error> = [];
+    const before = this.round;
+    this.rounds++;
     const run = (async () => {
+      await before;
       for (const t of targets) {
         const id = /\/p2p\/([^/]+)$/.exec(t)?.[1] ?? t;
         if (this.opts.refuse?.(id)) continue;
@@ -366,7 +379,11 @@ export class Network {
       }
     })();
     this.round = run;
-    await run;
+    try {
+      await run;
+    } finally {
+      this.rounds--;
+    }
     return results;
   }
 
@@ -376,6 +393,7 @@ export class Network {
    */
   private async tick(): Promise<void> {
     this.recordBytes(true);
+    if (this.rounds > 0) return;
     const row = sql<[], { r: number | null }>(this.opts.db, 'SELECT max(rowid) AS r FROM ops').get();
     const now = this.opts.clock.now();
     const changed = (row?.r ?? 0) !== this.lastRowid;

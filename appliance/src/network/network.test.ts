@@ -70,6 +70,17 @@ describe('network', () => {
     expect(youri.network.status().peers[0]!.pendingBytes).toBeGreaterThan(64);
   });
 
+  it('"sync now" during a round waits for it, then syncs, instead of answering busy', async () => {
+    const { authority, grigny, other: youri } = await pair(new FakeClock());
+    authority.grant(grigny.key.siteId, 'Grigny', { commons: 'host', gg: 'host' });
+    authority.grant(youri.key.siteId, 'Youri', { commons: 'host', gg: 'host' });
+    for (const b of [grigny, youri]) b.network.enroll(authority.federationId, authority.history());
+    youri.log.commit('gg', 'message.post', { id: 'y1', thread: 'y1', subject: 'Salut', body: 'De Youri', from: null, by });
+    const [first, second] = await Promise.all([youri.network.syncNow(), youri.network.syncNow()]);
+    for (const r of [...first, ...second]) expect(r).not.toBeInstanceOf(Error);
+    expect(second.length).toBeGreaterThan(0);
+  });
+
   it('a box outside the federation receives nothing but the grants', async () => {
     const { authority, grigny, other: stranger } = await pair(new FakeClock());
     authority.grant(grigny.key.siteId, 'Grigny', { gg: 'host' });
