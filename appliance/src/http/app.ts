@@ -5,12 +5,12 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
 import { revalidateMemos, sql } from '../db/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
 import { sessionMiddleware } from './session.js';
 import { homePage } from './home.js';
+import { securityHeaders } from './security-headers.js';
 import { spaceGate } from './space-gate.js';
 import type { ApiEnv, Services } from './context.js';
 
@@ -35,7 +35,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
 
   app.onError(onError(logError));
   app.notFound((c) => c.json(errorBody('not_found', "Cette adresse n'existe pas."), 404));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('*', securityHeaders());
   app.use('*', async (c, next) => {
     c.set('services', opts.services);
     // Memos (site, spaces, roles, sessions) forget what another process changed in the file.

@@ -4,13 +4,15 @@
  * process on the same file), never crosses spaces, and never answers before access is
  * checked. ETag / If-None-Match give a 304 only for the current list.
  */
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Appliance } from '../appliance.js';
 import { seededRandom } from '../clock/index.js';
 import { Documents } from '../documents/index.js';
 import type { Operation } from '../ops/index.js';
 import { testBox, type TestBox } from '../testing/index.js';
-import { matchesEtag } from './response-cache.js';
+import { acceptsGzip, GZIP_MIN_BYTES, matchesEtag } from './response-cache.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 const GG = '/api/v1/spaces/givors-gavinane';
 const SP = '/api/v1/spaces/secours-populaire';
@@ -131,6 +133,74 @@ describe('list cache', () => {
     expect(computed).toBe(2);
     responses.get('givors-gavinane', 'probe', compute);
     expect(computed).toBe(2);
+  });
+});
+
+describe('gzip', () => {
+  it('sends a long list gzipped to a client that accepts it, with its own ETag', async () => {
+    const b = await box();
+    const awa = await b.user('awa', { 'givors-gavinane': 'member' });
+    for (let i = 0; i < 20; i++) await awa.post(`${GG}/documents`, { title: `Compte rendu de la réunion n° ${i}`, text: 'Présents : tous.' });
+    const plain = await awa.get(`${GG}/documents`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toBe('accept-encoding');
+    expect(Buffer.byteLength(plain.text)).toBeGreaterThan(GZIP_MIN_BYTES);
+    const zipped = await b.appliance.app.request(`${GG}/documents`, { headers: { cookie: awa.cookie!, 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('accept-encoding');
+    const bytes = Buffer.from(await zipped.arrayBuffer());
+    expect(bytes.length).toBeLessThan(Buffer.byteLength(plain.text) / 2);
+    expect(gunzipSync(bytes).toString('utf8')).toBe(plain.text);
+    const etag = zipped.headers.get('etag')!;
+    expect(etag).toBe(`${plain.headers.get('etag')!.slice(0, -1)}-gzip"`);
+    // Either representation's ETag is current.
+    expect((await awa.get(`${GG}/documents`, { 'if-none-match': etag })).status).toBe(304);
+    expect((await awa.get(`${GG}/documents`, { 'if-none-match': plain.headers.get('etag')!, 'accept-encoding': 'gzip' })).status).toBe(304);
+    await awa.post(`${GG}/documents`, { title: 'Un de plus' });
+    const changed = await b.appliance.app.request(`${GG}/documents`, { headers: { cookie: awa.cookie!, 'accept-encoding': 'gzip', 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(JSON.parse(gunzipSync(Buffer.from(await changed.arrayBuffer())).toString('utf8')).documents).toHaveLength(21);
+  });
+
+  it('sends a short list as it is', async () => {
+    const b = await box();
+    const awa = await b.user('awa', { 'givors-gavinane': 'member' });
+    await awa.post(`${GG}/documents`, { title: 'Statuts' });
+    const res = await awa.get(`${GG}/documents`, { 'accept-encoding': 'gzip' });
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(res.body.documents).toHaveLength(1);
+  });
+
+  it('reads Accept-Encoding like RFC 9110', () => {
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip('')).toBe(false);
+    expect(acceptsGzip('gzip')).toBe(true);
+    expect(acceptsGzip('deflate, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('x-gzip')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip; q=0.0, *')).toBe(false);
+    expect(acceptsGzip('br, *')).toBe(true);
+    expect(acceptsGzip('*;q=0')).toBe(false);
+    expect(acceptsGzip('identity, br')).toBe(false);
+  });
+});
+
+describe('security headers', () => {
+  it('are on cached lists, 304s and every other answer', async () => {
+    const b = await box();
+    const awa = await b.user('awa', { 'givors-gavinane': 'member' });
+    const list = await awa.get(`${GG}/documents`);
+    const unchanged = await awa.get(`${GG}/documents`, { 'if-none-match': list.headers.get('etag')! });
+    const created = await awa.post(`${GG}/documents`, { title: 'Statuts' });
+    const refused = await awa.get(`${SP}/documents`);
+    const missing = await awa.get('/api/v1/nulle-part');
+    const health = await b.appliance.app.request('/healthz');
+    for (const res of [list, unchanged, created, refused, missing, { headers: health.headers }]) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), name).toBe(value);
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+    expect([unchanged.status, created.status, refused.status, missing.status]).toEqual([304, 201, 403, 404]);
   });
 });
 
