@@ -1,10 +1,10 @@
 /** Log in, log out, who am I. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { newRouter, requireAccount, type ApiContext } from '../http/context.js';
 import { errorResponses, json, jsonBody, OkSchema } from '../http/schemas.js';
-import { SESSION_COOKIE } from '../http/session.js';
+import { cookieValue, SESSION_COOKIE } from '../http/session.js';
 import { UnauthenticatedError } from '../errors/index.js';
 import { DUMMY_HASH, verifyPassword } from './passwords.js';
 import { IDLE_MS } from './sessions.js';
@@ -105,7 +105,8 @@ export function authRoutes() {
     }),
     (c) => {
       requireAccount(c);
-      const token = getCookie(c, SESSION_COOKIE);
+      // Read as the session middleware reads it: the same token it resolved is the one forgotten.
+      const token = cookieValue(c.req.header('cookie'), SESSION_COOKIE);
       if (token) c.get('services').sessions.destroy(token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,5 +85,57 @@ describe('MemoMap', () => {
     expect(memo.get(0, () => ((loaded = true), 0))).toBe(0);
     expect(loaded).toBe(true);
     expect(memo.get(4, () => -1)).toBe(40);
+  });
+
+  it('sees every commit of another process, across checkpoints, and asks SQLite only then', () => {
+    const { db, path } = fileDb();
+    // Count the data_version reads (the memo's costly question).
+    let asked = 0;
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((text: string) => {
+      const st = prepare(text);
+      if (text !== 'PRAGMA data_version') return st;
+      const get = st.get.bind(st) as () => unknown;
+      st.get = (() => {
+        asked++;
+        return get();
+      }) as typeof st.get;
+      return st;
+    }) as typeof db.prepare;
+    const memo = new MemoMap<string, string | undefined>(db);
+    const r = reader(db);
+    const fromOtherProcess = (sqlText: string) =>
+      execFileSync(process.execPath, ['-e', `const D = require('better-sqlite3'); const d = new D(process.argv[1]); d.pragma('busy_timeout = 5000'); d.exec(process.argv[2]); d.close();`, path, sqlText], {
+        cwd: import.meta.dirname,
+      });
+
+    expect(memo.get('a', r.load)).toBe('un');
+    const before = asked;
+    for (let i = 0; i < 100; i++) revalidateMemos(db);
+    expect(asked).toBe(before);
+    expect(memo.size).toBe(1);
+
+    for (const [i, step] of ['plain', 'after our own commit', 'after a checkpoint', 'after a truncating checkpoint'].entries()) {
+      if (step === 'after our own commit') db.prepare("INSERT INTO kv VALUES ('n', 'nous')").run();
+      if (step === 'after a checkpoint') db.pragma('wal_checkpoint(PASSIVE)');
+      if (step === 'after a truncating checkpoint') db.pragma('wal_checkpoint(TRUNCATE)');
+      revalidateMemos(db);
+      memo.get('a', r.load);
+      expect(memo.size, step).toBe(1);
+      fromOtherProcess(`UPDATE kv SET v = 'ailleurs ${i}' WHERE k = 'a'`);
+      revalidateMemos(db);
+      expect(memo.size, step).toBe(0);
+      expect(memo.get('a', r.load), step).toBe(`ailleurs ${i}`);
+    }
+  });
+
+  it('does nothing for a database already closed', () => {
+    const { db } = fileDb();
+    const memo = new MemoMap<string, string | undefined>(db);
+    memo.get('a', reader(db).load);
+    revalidateMemos(db);
+    db.close();
+    expect(() => revalidateMemos(db)).not.toThrow();
+    expect(() => revalidateMemos(db)).not.toThrow();
   });
 });

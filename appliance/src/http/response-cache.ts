@@ -25,15 +25,20 @@ import { constants as zlib, gzipSync } from 'node:zlib';
 import { MemoMap, type Db } from '../db/index.js';
 import type { TypedResponse } from 'hono';
 import type { ApiContext } from './context.js';
-import { prepared } from './security-headers.js';
+import { prepared, secured, type SecuredHeaders } from './security-headers.js';
 
-interface Entry {
-  readonly change: number;
+/** One representation of a list: its bytes, its ETag, and the headers it is sent with. */
+interface Representation {
   /** UTF-8 already: sent as is, not encoded again for every reader. */
   readonly body: Uint8Array<ArrayBuffer>;
   readonly etag: string;
+  readonly headers: SecuredHeaders;
+}
+
+interface Entry extends Representation {
+  readonly change: number;
   /** The body gzipped, made the first time a client asks for it; absent for small bodies. */
-  gzipped?: { readonly body: Uint8Array<ArrayBuffer>; readonly etag: string };
+  gzipped?: Representation;
 }
 
 /** Below this, gzip's header and the work saved are not worth it. */
@@ -60,7 +65,7 @@ export class ResponseCache {
     const change = this.changeCount(space);
     const fill = (): Entry => {
       const body = utf8.encode(JSON.stringify(compute()));
-      return { change, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      return { change, ...representation(body, `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`) };
     };
     let entry = this.entries.get(k, fill);
     if (entry.change !== change) {
@@ -96,12 +101,18 @@ export function acceptsGzip(header: string | undefined): boolean {
   return star;
 }
 
-function gzipped(entry: Entry): { body: Uint8Array<ArrayBuffer>; etag: string } | undefined {
+function representation(body: Uint8Array<ArrayBuffer>, etag: string, encoding?: string): Representation {
+  const headers: Record<string, string> = { 'content-type': 'application/json', etag, 'cache-control': CACHE_CONTROL, vary: 'accept-encoding' };
+  if (encoding) headers['content-encoding'] = encoding;
+  return { body, etag, headers: secured(headers) };
+}
+
+function gzipped(entry: Entry): Representation | undefined {
   if (entry.body.byteLength < GZIP_MIN_BYTES) return undefined;
   if (!entry.gzipped) {
     const z = gzipSync(entry.body, { level: zlib.Z_BEST_COMPRESSION });
     const body = new Uint8Array(z.buffer as ArrayBuffer, z.byteOffset, z.byteLength);
-    entry.gzipped = { body, etag: `${entry.etag.slice(0, -1)}-gzip"` };
+    entry.gzipped = representation(body, `${entry.etag.slice(0, -1)}-gzip"`, 'gzip');
   }
   return entry.gzipped;
 }
@@ -116,15 +127,12 @@ export function cachedJson<T>(c: ApiContext, space: string, compute: () => T): T
   const q = url.indexOf('?');
   const key = c.req.routePath + (q < 0 ? '' : url.slice(q));
   const entry = c.get('services').responses.get(space, key, compute);
-  const zipped = acceptsGzip(c.req.header('accept-encoding')) ? gzipped(entry) : undefined;
-  const sent = zipped ?? entry;
-  const headers: Record<string, string> = { 'content-type': 'application/json', etag: sent.etag, 'cache-control': CACHE_CONTROL, vary: 'accept-encoding' };
+  const sent = (acceptsGzip(c.req.header('accept-encoding')) && gzipped(entry)) || entry;
   // Typed as the route's JSON answer (what the body is); a 304 carries none.
   const ifNoneMatch = c.req.header('if-none-match');
   if (matchesEtag(ifNoneMatch, entry.etag) || (entry.gzipped && matchesEtag(ifNoneMatch, entry.gzipped.etag))) {
-    return prepared(null, 304, headers) as unknown as TypedResponse<T, 200, 'json'>;
+    return prepared(null, 304, sent.headers) as unknown as TypedResponse<T, 200, 'json'>;
   }
-  if (zipped) headers['content-encoding'] = 'gzip';
   // Built here with plain headers rather than by c.body(), which would make a Headers object.
-  return prepared(sent.body, 200, headers) as unknown as TypedResponse<T, 200, 'json'>;
+  return prepared(sent.body, 200, sent.headers) as unknown as TypedResponse<T, 200, 'json'>;
 }
