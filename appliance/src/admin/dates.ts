@@ -49,3 +49,11 @@ export const instantSchema = z
   .max(40)
   .refine(isInstant, 'date et heure invalides (attendu AAAA-MM-JJTHH:MM avec le fuseau, par exemple 2026-12-05T14:00:00+01:00)')
   .openapi({ example: '2026-12-05T14:00:00+01:00', format: 'date-time' });
+
+/**
+ * Order of two calendar dates (YYYY-MM-DD): their characters' order is the calendar's, so
+ * no collation is needed (localeCompare would load ICU's collation tables for nothing).
+ */
+export function compareDates(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

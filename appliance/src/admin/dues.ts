@@ -8,7 +8,7 @@ import { errorResponses, idSchema, json, SpaceParams } from '../http/schemas.js'
 import { BadRequestError, NotFoundError } from '../errors/index.js';
 import { need } from './access.js';
 import { addCollectionRoutes, itemOf, itemsOf, type CollectionSpec, type Scope } from './crud.js';
-import { dateSchema } from './dates.js';
+import { compareDates, dateSchema } from './dates.js';
 import { cents, yearQuery, yearSchema } from './fields.js';
 import { byName } from './members.js';
 import { storeOf, type Fields } from './records.js';
@@ -67,7 +67,7 @@ export const dues: CollectionSpec = {
       items: records
         .map(itemOf)
         .filter((d) => (q.year === undefined || d.year === q.year) && (q.memberId === undefined || d.memberId === q.memberId))
-        .sort((a, b) => String(a.paidOn).localeCompare(String(b.paidOn))),
+        .sort((a, b) => compareDates(String(a.paidOn), String(b.paidOn))),
     }),
   },
 };

@@ -8,7 +8,7 @@ import { errorResponses, idSchema, SpaceParams } from '../http/schemas.js';
 import { need } from './access.js';
 import { addCollectionRoutes, itemOf, type CollectionSpec, type Item } from './crud.js';
 import { csvDocument, csvResponse, type Cell } from './csv.js';
-import { dateSchema, frenchDate } from './dates.js';
+import { compareDates, dateSchema, frenchDate } from './dates.js';
 import { cents, required, text } from './fields.js';
 import { storeOf, type Rec } from './records.js';
 
@@ -46,7 +46,7 @@ export type Line = Item & { balanceCents: number };
 export function statement(records: readonly Rec[], period: Period): { items: Line[]; totals: z.infer<typeof Totals> } {
   // Records come oldest first, and the sort is stable: same-day entries keep the order
   // they were written in.
-  const all = records.map(itemOf).sort((a, b) => String(a.date).localeCompare(String(b.date)));
+  const all = records.map(itemOf).sort((a, b) => compareDates(String(a.date), String(b.date)));
   const items: Line[] = [];
   let balance = 0;
   let opening = 0;

@@ -3,6 +3,15 @@ import { z } from '@hono/zod-openapi';
 import { spaceIdSchema } from '../http/schemas.js';
 
 export const MAX_BODY = 20_000;
+
+/**
+ * 20000 → "20 000" (a narrow no-break space between thousands, as French writes them).
+ * Not toLocaleString: at module load it would map ICU's French number data (about 6 MB
+ * of the box's memory) for one message.
+ */
+function frenchInteger(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+}
 export const MAX_SUBJECT = 200;
 
 const subject = z
@@ -15,7 +24,7 @@ const body = z
   .string()
   .trim()
   .min(1, 'le message est vide')
-  .max(MAX_BODY, `le message dépasse ${MAX_BODY.toLocaleString('fr-FR')} caractères`)
+  .max(MAX_BODY, `le message dépasse ${frenchInteger(MAX_BODY)} caractères`)
   .openapi({ example: 'Les fournitures sont arrivées, merci à tous.' });
 
 export const NewThread = z.object({ subject, body }).openapi('NewThread');
