@@ -6,7 +6,8 @@
 //   same     = GET  /same of that bare app, answering the read route's JSON held in memory
 //              (an extra baseline: the ratio to it isolates the workspace's own work)
 // autocannon, 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
-// is reported. Then: the server's RSS after the load, its CPU over 60 s idle, and the cold
+// is reported. Then: the server's RSS right after the load, its CPU over 60 s idle and its
+// RSS at the end of that idle minute (settled), and the cold
 // start (spawn to the first 200 from /healthz) as the median of 3 fresh processes. The
 // server runs with the Node settings of appliance/node.env, as the box does.
 // Env: BENCH_IDLE_S (default 60), BENCH_RUN_S (default 5), to shorten a trial run.
@@ -201,6 +202,8 @@ try {
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
   const idleCpu = ((cpuTicks(pid) - before) / hz / ((performance.now() - t0) / 1000)) * 100;
+  // Once idle, V8 gives back the heap the load made it grow (its memory reducer).
+  const rssSettled = rssMb(pid);
   await stopServer(server);
 
   // Cold start: a fresh process on the same (now populated) data directory.
@@ -226,6 +229,7 @@ try {
     'http.failed.count': baseline.failed + same.failed + read.failed + write.failed,
     'appliance.rss.mb': Number(rss.toFixed(1)),
     'appliance.rss.before.mb': Number(rssBefore.toFixed(1)),
+    'appliance.rss.settled.mb': Number(rssSettled.toFixed(1)),
     'appliance.idle.cpu.pct': Number(idleCpu.toFixed(3)),
     'appliance.coldstart.ms': Math.round(median(colds)),
   };
