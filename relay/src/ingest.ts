@@ -1,9 +1,15 @@
 /**
  * The boxes' health batches on their way into the fleet store. The broker acknowledges a
- * batch only once it is stored, so batches are stored in group commits: a group is
- * committed (one transaction, one disk flush) when GROUP_MAX batches wait or GROUP_MS after
- * the first. A fleet's batches arrive one by one, and a commit each was most of the
- * relay's CPU; 50 ms is nothing to a box waiting for its PUBACK.
+ * batch only once it is stored, so batches are stored in group commits (one transaction,
+ * one disk flush), and when a group is committed depends on how they come:
+ *  - a fleet's batches arrive one by one, and a commit each was most of the relay's CPU:
+ *    a group waits GROUP_MS after its first batch (50 ms is nothing to a box waiting for
+ *    its PUBACK);
+ *  - under a burst (many boxes back at once), waiting is what limits the relay: each box
+ *    sends its next batch only once the last is acknowledged, so the rate is the boxes in
+ *    flight divided by the wait. Once GROUP_BUSY batches wait, the group is committed at
+ *    the end of this turn of the event loop, with whatever else the turn brought;
+ *  - GROUP_MAX batches are committed at once.
  */
 import type { Db } from '@solidaire/appliance/db';
 import type { Clock } from '@solidaire/appliance/clock';
@@ -12,6 +18,7 @@ import type { Alerts, SiteFacts } from './alerts.js';
 import type { HealthStore, Rollup } from './health.js';
 
 const GROUP_MAX = 512;
+const GROUP_BUSY = 32;
 const GROUP_MS = 50;
 
 export interface HealthIngestDeps {
@@ -24,6 +31,7 @@ export interface HealthIngestDeps {
 
 export class HealthIngest {
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Immediate | undefined;
   private queue: Array<{ siteKey: string; payload: Buffer; done: (e?: unknown) => void }> = [];
 
   constructor(private readonly deps: HealthIngestDeps) {}
@@ -38,13 +46,16 @@ export class HealthIngest {
       const n = this.queue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) });
       if (n >= GROUP_MAX) this.flush();
       else if (n === 1) this.timer = setTimeout(() => this.flush(), GROUP_MS);
+      else if (n === GROUP_BUSY) this.soon = setImmediate(() => this.flush());
     });
   }
 
   /** Store every batch waiting, in one transaction; then acknowledge them all. */
   flush(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.soon);
     this.timer = undefined;
+    this.soon = undefined;
     const items = this.queue.splice(0);
     if (!items.length) return;
     const { db, clock, alerts } = this.deps;

@@ -1,0 +1,72 @@
+/**
+ * When the relay commits the health batches it holds (ingest.ts): a lone batch waits for
+ * company (GROUP_MS), a burst is committed within the turn it arrived in, and a full group
+ * at once. Each `take` resolves (the PUBACK leaves) only after its group's commit.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Db } from '@solidaire/appliance/db';
+import { FakeClock } from '@solidaire/appliance/clock';
+import type { Alerts } from './alerts.js';
+import type { HealthStore } from './health.js';
+import { HealthIngest } from './ingest.js';
+
+function ingest(failing = false) {
+  const commits: number[] = [];
+  let inGroup = 0;
+  const db = {
+    transaction: (fn: () => void) => () => {
+      if (failing) throw new Error('disque plein');
+      inGroup = 0;
+      fn();
+      commits.push(inGroup);
+    },
+  } as unknown as Db;
+  // Batches that do not decode are only logged: enough to count what each commit held.
+  const it = new HealthIngest({
+    db,
+    clock: new FakeClock(0),
+    health: {} as HealthStore,
+    alerts: { update: () => {} } as unknown as Alerts,
+    log: () => inGroup++,
+  });
+  return { it, commits };
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+const ms = (n: number) => new Promise((r) => setTimeout(r, n));
+
+describe('health ingest groups', () => {
+  it('keeps a lone batch for company, then commits it', async () => {
+    const { it: ingest_, commits } = ingest();
+    let acked = false;
+    void ingest_.take('a', Buffer.from('x')).then(() => (acked = true));
+    await turn();
+    await ms(10);
+    expect(commits).toEqual([]);
+    expect(acked).toBe(false);
+    await ms(60);
+    expect(commits).toEqual([1]);
+    expect(acked).toBe(true);
+  });
+
+  it('commits a burst within its turn, with everything the turn brought', async () => {
+    const { it: ingest_, commits } = ingest();
+    const acks = Array.from({ length: 100 }, (_, i) => ingest_.take(`s${i}`, Buffer.from('x')));
+    await Promise.all(acks);
+    expect(commits).toEqual([100]);
+  });
+
+  it('commits a full group at once, and the rest after', async () => {
+    const { it: ingest_, commits } = ingest();
+    const acks = Array.from({ length: 600 }, (_, i) => ingest_.take(`s${i}`, Buffer.from('x')));
+    expect(commits).toEqual([512]);
+    await Promise.all(acks);
+    expect(commits).toEqual([512, 88]);
+  });
+
+  it('fails every batch of a group whose commit fails', async () => {
+    const { it: ingest_ } = ingest(true);
+    const results = await Promise.allSettled([ingest_.take('a', Buffer.from('x')), ingest_.take('b', Buffer.from('y'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
