@@ -5,6 +5,7 @@
  *   hub --data --p2p          a headless replica that carries spaces for others (the relay's)
  *   setup --data …            first-run setup of a box from the command line
  *   enroll --data DIR FILE    register the box with a relay, with the file the relay gave
+ *   provision --boot --data   first boot: apply the provisioning file on the card's boot partition
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
@@ -18,6 +19,7 @@ import { Hub } from '../hub/index.js';
 import { LAN_LINK } from '../network/index.js';
 import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
+import { provision } from '../provision/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
 function port(value: string): number {
@@ -208,6 +210,29 @@ export function program(): Command {
         const s = appliance.services;
         const config = await enroll({ file: enrollment, key: s.site.key, network: s.network, dataDir: resolve(o.data), now: s.clock.now() });
         console.log(`Boîte inscrite auprès du relais ${config.http} sous le nom « ${config.name} ».`);
+      } finally {
+        await appliance.stop();
+      }
+    });
+
+  cmd
+    .command('provision')
+    .description('premier démarrage : applique le fichier solidaire.toml de la carte (partition de démarrage), puis en retire les secrets')
+    .requiredOption('--boot <dir>', 'partition de démarrage de la carte (ex. /boot/firmware)')
+    .requiredOption('--data <dir>', 'dossier des données de la boîte')
+    .option('--system <dir>', 'où écrire les réglages du système (défaut : <data>/system, où pointent les liens de /etc)')
+    .option('--wifi-interface <name>', 'interface Wi-Fi du point d’accès', 'wlan0')
+    .action(async (o: { boot: string; data: string; system?: string; wifiInterface: string }) => {
+      const appliance = new Appliance({ dataDir: resolve(o.data) });
+      try {
+        const report = await provision(appliance.services, {
+          bootDir: resolve(o.boot),
+          dataDir: resolve(o.data),
+          wifiInterface: o.wifiInterface,
+          ...(o.system ? { systemDir: resolve(o.system) } : {}),
+        });
+        if (!report.applied && !report.lines.length) console.log('Rien à appliquer : pas de solidaire.toml sur la carte.');
+        for (const line of report.lines) console.log(line);
       } finally {
         await appliance.stop();
       }

@@ -1,5 +1,6 @@
 /** Schemas shared by every room's routes: errors, ids, common parameters. */
 import { z } from '@hono/zod-openapi';
+import '../errors/french-zod.js';
 
 export const ErrorSchema = z
   .object({

@@ -26,13 +26,23 @@ export const setupSchema = z
   .openapi('Setup');
 export type SetupInput = z.infer<typeof setupSchema>;
 
+/** Setup with the administrator's password already hashed (a provisioning file may carry the hash only). */
+export interface SetupWithHash {
+  readonly siteName: string;
+  readonly admin: { readonly username: string; readonly displayName: string; readonly passwordHash: string };
+}
+
 export async function performSetup(
   deps: { db: Db; site: SiteInfo; accounts: Accounts; spaces: Spaces },
-  input: SetupInput,
+  input: SetupInput | SetupWithHash,
 ): Promise<Account> {
   if (deps.site.isSetUp) throw new ConflictError('Cette boîte est déjà configurée.', 'already_set_up');
   // Hash first (async), then everything lands in one transaction or not at all.
-  const prepared = await deps.accounts.prepare({ ...input.admin, boxAdmin: true });
+  const admin = input.admin;
+  const prepared =
+    'passwordHash' in admin
+      ? { username: admin.username, displayName: admin.displayName, password: '', passwordHash: admin.passwordHash, boxAdmin: true }
+      : await deps.accounts.prepare({ ...admin, boxAdmin: true });
   return deps.db.transaction(() => {
     if (deps.site.isSetUp) throw new ConflictError('Cette boîte est déjà configurée.', 'already_set_up');
     const admin = deps.accounts.insert(prepared);
