@@ -20,6 +20,8 @@ import { LAN_LINK } from '../network/index.js';
 import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { provision } from '../provision/index.js';
+import { SystemdNotifier } from '../service/index.js';
+import { sql } from '../db/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
 function port(value: string): number {
@@ -155,7 +157,13 @@ export function program(): Command {
       console.log(`Solidaire ${VERSION} — boîte ${site.name ?? '(pas encore configurée)'} sur ${url}`);
       for (const a of network.status().addresses) console.log(`  synchronisation : ${a}`);
       if (!site.isSetUp) console.log(`Première configuration : solidaire setup --data ${o.data} …, ou POST ${url}/api/v1/setup`);
-      stopOnSignal(() => appliance.stop());
+      // Under systemd (Type=notify, WatchdogSec): ready now; alive while the database answers.
+      const systemd = new SystemdNotifier({ alive: () => sql(appliance.services.db, 'SELECT 1').get(), onError: (e) => console.error(e) });
+      await systemd.ready(`boîte ${site.name ?? '(pas encore configurée)'} sur ${url}`);
+      stopOnSignal(async () => {
+        await systemd.stopping();
+        await appliance.stop();
+      });
     });
 
   cmd

@@ -1,0 +1,1 @@
+export { SystemdNotifier, type SystemdNotifierOptions, type NotifyRunner } from './systemd.js';
