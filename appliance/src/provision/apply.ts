@@ -157,7 +157,7 @@ async function retryPending(deps: Deps, opts: ProvisionOptions, lines: string[])
 }
 
 /** hostapd's configuration for a WPA2 access point. Values were checked to be one line each. */
-function hostapdConf(w: NonNullable<Provision['wifi']>, iface: string): string {
+export function hostapdConf(w: NonNullable<Provision['wifi']>, iface: string): string {
   return [
     '# Écrit par solidaire provision : le point d’accès de la boîte.',
     `interface=${iface}`,

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs Solidaire into a system being built, from inside it (chroot), for both builds:
+# Raspberry Pi OS (pi-gen stage) and plain Debian (debootstrap). Run as root:
+#   install.sh APP_DIR OVERLAY_DIR
+# APP_DIR: the built application (bin/, appliance/dist, relay/dist, ui/dist, node_modules,
+# package.json), installed as the factory release. OVERLAY_DIR: image-build/overlay.
+# The Debian packages of payload/packages.txt must be installed already.
+set -eu
+
+app=${1:?usage: install.sh APP_DIR OVERLAY_DIR}
+overlay=${2:?usage: install.sh APP_DIR OVERLAY_DIR}
+[ -f "$app/bin/solidaire.js" ] || { echo "install.sh: $app n'est pas une version de Solidaire (pas de bin/solidaire.js)" >&2; exit 1; }
+
+# The service's own user; `video` lets it ask the firmware about power (vcgencmd).
+if ! getent passwd solidaire >/dev/null; then
+  useradd --system --user-group --home-dir /var/lib/solidaire --no-create-home --shell /usr/sbin/nologin solidaire
+fi
+if getent group video >/dev/null; then usermod -a -G video solidaire; fi
+
+# The factory release: always there, read-only, the last resort of updates.
+rm -rf /opt/solidaire/factory
+mkdir -p /opt/solidaire
+cp -a "$app" /opt/solidaire/factory
+chown -R root:root /opt/solidaire
+
+# System files (units, network, DNS, avahi, journal, fstab, hostname).
+cp -a "$overlay/." /
+chmod 0755 /usr/lib/solidaire/run
+
+# The data partition's mount point. What lives on it (database, files, the settings the
+# first boot writes) is made by the build in its own tree; the read-only system links to it.
+mkdir -p /var/lib/solidaire
+ln -sfn /var/lib/solidaire/system/localtime /etc/localtime
+mkdir -p /etc/hostapd
+ln -sfn /var/lib/solidaire/system/hostapd.conf /etc/hostapd/hostapd.conf
+# The boot partition's mount point (where solidaire.toml is read).
+mkdir -p /boot/firmware
+
+# Services: the box, its first boot, its network. hostapd starts only once a Wi-Fi was
+# provisioned (its configuration file exists, see the drop-in).
+mkdir -p /etc/systemd/system/hostapd.service.d
+cat > /etc/systemd/system/hostapd.service.d/solidaire.conf <<'UNIT'
+[Unit]
+ConditionFileNotEmpty=/etc/hostapd/hostapd.conf
+After=solidaire-provision.service
+UNIT
+systemctl enable solidaire.service solidaire-provision.service systemd-networkd.service avahi-daemon.service dnsmasq.service
+systemctl unmask hostapd.service >/dev/null 2>&1 || true
+systemctl enable hostapd.service
+# A read-only system has no use for these.
+systemctl mask apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer >/dev/null 2>&1 || true
