@@ -51,6 +51,8 @@ export interface ApplianceOptions {
    * so tests that build many appliances do not pay for it; `solidaire appliance` turns it on.
    */
   readonly health?: boolean | HealthOptions;
+  /** The box's names on the network; the first is where the captive page sends (default solidaire.local). */
+  readonly publicNames?: readonly string[];
 }
 
 export const VERSION = '0.1.0';
@@ -119,6 +121,7 @@ export class Appliance {
       rooms: roomRouters(),
       streamedBodies,
       version: VERSION,
+      ...(this.opts.publicNames ? { publicNames: this.opts.publicNames } : {}),
       logError: (e: unknown) => this.logError(e, true),
     });
   }

@@ -75,6 +75,7 @@ interface ApplianceCliOptions {
   shutdownBelow: number;
   shutdownCommand: string;
   shutdownDryRun: boolean;
+  name: string[];
 }
 
 function healthOptions(o: ApplianceCliOptions): HealthOptions | false {
@@ -140,6 +141,7 @@ export function program(): Command {
     .option('--shutdown-below <pct>', 'charge en dessous de laquelle la boîte s’éteint proprement', percent, 10)
     .option('--shutdown-command <cmd>', 'commande d’arrêt quand la batterie est vide', 'systemctl poweroff')
     .option('--shutdown-dry-run', 'batterie vide : seulement noter l’arrêt, sans éteindre', false)
+    .option('--name <host>', 'nom de la boîte sur le réseau (répétable ; le premier reçoit les visiteurs du Wi-Fi ; défaut solidaire.local)', collect, [])
     .action(async (o: ApplianceCliOptions) => {
       const peers = [...o.lanPeer.map((address) => ({ address, link: LAN_LINK })), ...o.peer];
       const appliance = new Appliance({
@@ -150,6 +152,7 @@ export function program(): Command {
         mdns: o.mdns,
         peers,
         health: healthOptions(o),
+        ...(o.name.length ? { publicNames: o.name } : {}),
         ...(o.syncEvery ? { syncEveryMs: Math.round(o.syncEvery * 1000) } : {}),
       });
       const url = await appliance.start();

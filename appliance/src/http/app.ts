@@ -11,6 +11,7 @@ import { errorBody, onError, validationHook, type ErrorLogger } from './errors.j
 import { sessionMiddleware } from './session.js';
 import { homePage } from './home.js';
 import { addSecurityHeaders } from './security-headers.js';
+import { captivePortal } from './captive.js';
 import { spaceGate } from './space-gate.js';
 import type { ApiEnv, Services } from './context.js';
 
@@ -26,6 +27,8 @@ export interface AppOptions {
   readonly streamedBodies?: readonly RegExp[];
   readonly logError?: ErrorLogger;
   readonly version?: string;
+  /** The box's names (the first is where the captive page sends foreign requests); see captive.ts. */
+  readonly publicNames?: readonly string[];
 }
 
 export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
@@ -36,7 +39,10 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
   app.onError(onError(logError));
   app.notFound((c) => c.json(errorBody('not_found', "Cette adresse n'existe pas."), 404));
   // The edge, one layer for every request (each layer costs on the hottest reads).
+  const portal = captivePortal(opts.publicNames);
   app.use('*', async (c, next) => {
+    const elsewhere = portal.check(c.req.header('host'), c.req.method);
+    if (elsewhere) return elsewhere;
     c.set('services', opts.services);
     // Memos (site, spaces, roles, sessions) forget what another process changed in the file.
     revalidateMemos(opts.services.db);
