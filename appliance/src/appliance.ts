@@ -3,8 +3,9 @@
  * as one service. Everything from outside (clock, randomness, where data lives, which
  * port) is given here, so tests can run many in one process.
  */
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readUpdateState } from './update/index.js';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase, WriteQueue, type Db } from './db/index.js';
@@ -55,7 +56,8 @@ export interface ApplianceOptions {
   readonly publicNames?: readonly string[];
 }
 
-export const VERSION = '0.1.0';
+/** The release's version: the root package.json's (a release bundle is built with it). */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export class Appliance {
   readonly services: Services;
@@ -149,6 +151,10 @@ export class Appliance {
     });
     await this.services.network.start();
     this.services.health?.start();
+    // What the last update did (update/apply.ts writes it beside the data folder): in the
+    // box's recent log, which the relay collects.
+    const update = readUpdateState(dirname(this.opts.dataDir));
+    if (update) this.note(`mise à jour ${update.version} : ${update.result === 'applied' ? `installée (avant : ${update.previous})` : `annulée, ${update.reason}`}`);
     await this.startRelayLink();
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   }

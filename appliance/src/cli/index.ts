@@ -6,11 +6,13 @@
  *   setup --data …            first-run setup of a box from the command line
  *   enroll --data DIR FILE    register the box with a relay, with the file the relay gave
  *   provision --boot --data   first boot: apply the provisioning file on the card's boot partition
+ *   release keygen|build      make the release signing keys; build and sign a release bundle
+ *   update apply FILE         install a release bundle, keep it only if the box comes up with it
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Appliance, VERSION } from '../appliance.js';
 import { performSetup, setupSchema } from '../setup/index.js';
@@ -21,6 +23,7 @@ import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { provision } from '../provision/index.js';
 import { SystemdNotifier } from '../service/index.js';
+import { applyUpdate, buildRelease, generateReleaseKeys, healthzAnswers, systemdService } from '../update/index.js';
 import { sql } from '../db/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
@@ -246,6 +249,67 @@ export function program(): Command {
         for (const line of report.lines) console.log(line);
       } finally {
         await appliance.stop();
+      }
+    });
+
+  const release = cmd.command('release').description('versions signées de Solidaire, pour les mises à jour des boîtes');
+
+  release
+    .command('keygen')
+    .description('fait la paire de clés de signature des versions (la publique va dans l’image, la privée reste chez qui publie)')
+    .requiredOption('--out <dir>', 'dossier où écrire release-key.pem (privée) et release-key.pub')
+    .action((o: { out: string }) => {
+      const dir = resolve(o.out);
+      if (existsSync(join(dir, 'release-key.pem'))) throw new Error(`${join(dir, 'release-key.pem')} existe déjà : elle n’est pas remplacée`);
+      mkdirSync(dir, { recursive: true });
+      const k = generateReleaseKeys();
+      writeFileSync(join(dir, 'release-key.pem'), k.privateKeyPem, { mode: 0o600 });
+      writeFileSync(join(dir, 'release-key.pub'), k.publicKeyPem);
+      console.log(`Clés écrites dans ${dir} : gardez release-key.pem hors de toute boîte ; release-key.pub va dans l’image.`);
+    });
+
+  release
+    .command('build')
+    .description('fait et signe une version à partir d’un dépôt construit (npm ci), dépendances comprises')
+    .requiredOption('--key <file>', 'clé privée de signature (release-key.pem)')
+    .requiredOption('--out <file>', 'fichier de la version à écrire')
+    .option('--root <dir>', 'dépôt construit', '.')
+    .option('--version <v>', 'numéro de version (défaut : celui de package.json)')
+    .action(async (o: { key: string; out: string; root: string; version?: string }) => {
+      const root = resolve(o.root);
+      const version = o.version ?? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+      const manifest = await buildRelease({ root, out: resolve(o.out), version, privateKeyPem: readFileSync(resolve(o.key), 'utf8'), now: Date.now() });
+      console.log(`Version ${manifest.version} signée : ${manifest.entries.length} fichiers, dans ${o.out}.`);
+    });
+
+  cmd
+    .command('update')
+    .description('mises à jour de la boîte')
+    .command('apply')
+    .description('installe une version à côté de celle en service, et ne la garde que si la boîte répond avec elle (sinon retour arrière, base comprise)')
+    .argument('<file>', 'le fichier de la version')
+    .option('--root <dir>', 'partition des données', '/var/lib/solidaire')
+    .option('--data <dir>', 'dossier des données de la boîte (défaut : <root>/data)')
+    .option('--factory <dir>', 'version d’usine', '/opt/solidaire/factory')
+    .option('--public-key <file>', 'clé publique des versions', '/usr/share/solidaire/release-key.pub')
+    .option('--port <n>', 'port HTTP de la boîte', port, 80)
+    .option('--timeout <s>', 'temps laissé à la nouvelle version pour répondre', seconds, 120)
+    .action(async (file: string, o: { root: string; data?: string; factory: string; publicKey: string; port: number; timeout: number }) => {
+      const root = resolve(o.root);
+      const state = await applyUpdate({
+        root,
+        dataDir: resolve(o.data ?? join(root, 'data')),
+        factoryDir: resolve(o.factory),
+        file: resolve(file),
+        publicKeyPem: readFileSync(resolve(o.publicKey), 'utf8'),
+        service: systemdService(),
+        healthy: healthzAnswers(o.port, o.timeout * 1000),
+        now: () => Date.now(),
+      });
+      if (state.result === 'applied') console.log(`Version ${state.version} installée et en service (avant : ${state.previous}).`);
+      else {
+        console.error(`Version ${state.version} refusée : ${state.reason}.`);
+        process.exitCode = 2;
       }
     });
 

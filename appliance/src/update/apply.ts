@@ -1,0 +1,190 @@
+/**
+ * Installing a release beside the running one, and keeping it only if it works.
+ *
+ * The layout, on the data partition (the system is read-only):
+ *   releases/<version>/   unpacked releases (the one in use and the one before it)
+ *   current               link to the release in use; absent: the factory release, in the
+ *                         read-only system, always there as the last resort
+ *   snapshots/            the database as it was before the last update
+ *   update-state.json     what the last update did (the box reports it to the relay)
+ *
+ * `applyUpdate`: verify the bundle (signature, then every file), unpack it beside, stop
+ * the box, snapshot its database, switch `current`, start it and wait for it to answer
+ * /healthz with the new version. If it does not within the time given, stop it, put the
+ * database back, switch back, start the old release and say why. Nothing is changed
+ * before the bundle is fully verified.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ReleaseError } from './manifest.js';
+import { unpackRelease } from './bundle.js';
+
+export interface UpdateLayout {
+  /** The data partition's root (/var/lib/solidaire). */
+  readonly root: string;
+  /** The box's data folder (its SQLite database). */
+  readonly dataDir: string;
+  /** The factory release (/opt/solidaire/factory). */
+  readonly factoryDir: string;
+}
+
+export interface ServiceControl {
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface ApplyUpdateOptions extends UpdateLayout {
+  readonly file: string;
+  readonly publicKeyPem: string;
+  readonly service: ServiceControl;
+  /** Whether the box answers as `version` (waits as long as it allows; false if it never does). */
+  readonly healthy: (version: string) => Promise<boolean>;
+  readonly now: () => number;
+}
+
+export interface UpdateState {
+  readonly result: 'applied' | 'rolled-back';
+  readonly version: string;
+  /** The release in use before (a version, or "factory"). */
+  readonly previous: string;
+  readonly at: number;
+  readonly reason?: string;
+}
+
+export const DB_FILE = 'solidaire.db';
+export const STATE_FILE = 'update-state.json';
+
+const paths = (l: UpdateLayout) => ({
+  releases: join(l.root, 'releases'),
+  current: join(l.root, 'current'),
+  snapshots: join(l.root, 'snapshots'),
+  state: join(l.root, STATE_FILE),
+});
+
+/** The release in use: its folder, and its name (a version, or "factory"). */
+export function currentRelease(l: UpdateLayout): { dir: string; name: string } {
+  const { current } = paths(l);
+  try {
+    const dir = readlinkSync(current);
+    if (existsSync(join(dir, 'bin/solidaire.js'))) return { dir, name: dir.split('/').at(-1)! };
+  } catch {
+    // No link: the factory release.
+  }
+  return { dir: l.factoryDir, name: 'factory' };
+}
+
+export function readUpdateState(root: string): UpdateState | null {
+  try {
+    return JSON.parse(readFileSync(join(root, STATE_FILE), 'utf8')) as UpdateState;
+  } catch {
+    return null;
+  }
+}
+
+function pointCurrentAt(l: UpdateLayout, dir: string | null): void {
+  const { current } = paths(l);
+  if (dir === null || dir === l.factoryDir) {
+    rmSync(current, { force: true });
+    return;
+  }
+  rmSync(`${current}.new`, { force: true });
+  symlinkSync(dir, `${current}.new`);
+  renameSync(`${current}.new`, current);
+}
+
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
+  const p = paths(o);
+  const before = currentRelease(o);
+  mkdirSync(p.releases, { recursive: true });
+
+  // 1. Verify and unpack beside the running release (nothing else changes if this fails).
+  const staging = join(p.releases, '.incoming');
+  const manifest = await unpackRelease(o.file, o.publicKeyPem, staging);
+  const version = manifest.version;
+  if (version === before.name) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new ReleaseError(`La version ${version} est déjà celle en service.`);
+  }
+  const target = join(p.releases, version);
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+
+  // 2. Stop, snapshot the database, switch, start.
+  await o.service.stop();
+  const db = join(o.dataDir, DB_FILE);
+  const snapshot = join(p.snapshots, `avant-${version}.db`);
+  mkdirSync(p.snapshots, { recursive: true });
+  rmSync(snapshot, { force: true });
+  if (existsSync(db)) {
+    const handle = new Database(db);
+    try {
+      await handle.backup(snapshot);
+    } finally {
+      handle.close();
+    }
+  }
+  pointCurrentAt(o, target);
+  await o.service.start();
+
+  // 3. Keep it if it answers; otherwise go back, database included.
+  if (await o.healthy(version)) {
+    const state: UpdateState = { result: 'applied', version, previous: before.name, at: o.now() };
+    writeState(p.state, state);
+    for (const name of readdirSync(p.releases)) {
+      if (name !== version && join(p.releases, name) !== before.dir) rmSync(join(p.releases, name), { recursive: true, force: true });
+    }
+    return state;
+  }
+  await o.service.stop();
+  if (existsSync(snapshot)) {
+    for (const side of SIDE_FILES) rmSync(`${db}${side}`, { force: true });
+    copyFileSync(snapshot, `${db}.restoring`);
+    renameSync(`${db}.restoring`, db);
+  }
+  pointCurrentAt(o, before.dir);
+  rmSync(target, { recursive: true, force: true });
+  await o.service.start();
+  const state: UpdateState = {
+    result: 'rolled-back',
+    version,
+    previous: before.name,
+    at: o.now(),
+    reason: `la version ${version} n’a pas répondu à temps après son démarrage ; retour à ${before.name === 'factory' ? 'la version d’usine' : `la version ${before.name}`}, base de données restaurée`,
+  };
+  writeState(p.state, state);
+  return state;
+}
+
+function writeState(path: string, state: UpdateState): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(state));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The box's service under systemd. */
+export function systemdService(unit = 'solidaire.service'): ServiceControl {
+  const run = (verb: string) =>
+    new Promise<void>((resolve, reject) => execFile('systemctl', [verb, unit], { timeout: 120_000 }, (err) => (err ? reject(err) : resolve())));
+  return { stop: () => run('stop'), start: () => run('start') };
+}
+
+/** Polls http://127.0.0.1:<port>/healthz until it answers 200 with `version`, or `timeoutMs` passes. */
+export function healthzAnswers(port: number, timeoutMs: number, everyMs = 1000): (version: string) => Promise<boolean> {
+  return async (version) => {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(everyMs * 2) });
+        const body = (await res.json().catch(() => null)) as { version?: string } | null;
+        if (res.status === 200 && body?.version === version) return true;
+      } catch {
+        // Not up yet.
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    return false;
+  };
+}

@@ -1,0 +1,6 @@
+export { ReleaseError, generateReleaseKeys, parseManifest, type Manifest, type ReleaseKeys } from './manifest.js';
+export { buildRelease, readSignedManifest, unpackRelease, RELEASE_INCLUDE, type BuildReleaseOptions } from './bundle.js';
+export {
+  applyUpdate, currentRelease, readUpdateState, systemdService, healthzAnswers, DB_FILE, STATE_FILE,
+  type ApplyUpdateOptions, type ServiceControl, type UpdateLayout, type UpdateState,
+} from './apply.js';
