@@ -25,7 +25,13 @@ chown -R root:root /opt/solidaire
 
 # System files (units, network, DNS, avahi, journal, fstab, hostname).
 cp -a "$overlay/." /
-chmod 0755 /usr/lib/solidaire/run
+chmod 0755 /usr/lib/solidaire/run /usr/lib/solidaire/apply-updates
+
+# The public key of releases (updates signed by another key are refused). The build
+# passes it in SOLIDAIRE_RELEASE_KEY; without one, the box takes no update.
+if [ -n "${SOLIDAIRE_RELEASE_KEY:-}" ]; then
+  install -D -m 0644 "$SOLIDAIRE_RELEASE_KEY" /usr/share/solidaire/release-key.pub
+fi
 
 # The data partition's mount point. What lives on it (database, files, the settings the
 # first boot writes) is made by the build in its own tree; the read-only system links to it.
@@ -44,7 +50,7 @@ cat > /etc/systemd/system/hostapd.service.d/solidaire.conf <<'UNIT'
 ConditionFileNotEmpty=/etc/hostapd/hostapd.conf
 After=solidaire-provision.service
 UNIT
-systemctl enable solidaire.service solidaire-provision.service solidaire-poweroff.path systemd-networkd.service avahi-daemon.service dnsmasq.service
+systemctl enable solidaire.service solidaire-provision.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
 systemctl unmask hostapd.service >/dev/null 2>&1 || true
 systemctl enable hostapd.service
 # A read-only system has no use for these.

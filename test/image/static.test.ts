@@ -18,7 +18,7 @@ import { scratch } from '@solidaire/appliance/testing';
 
 const IMAGE = join(import.meta.dirname, '../../image-build');
 const OVERLAY = join(IMAGE, 'overlay');
-const UNITS = ['solidaire.service', 'solidaire-provision.service', 'solidaire-poweroff.path', 'solidaire-poweroff.service'];
+const UNITS = ['solidaire.service', 'solidaire-provision.service', 'solidaire-poweroff.path', 'solidaire-poweroff.service', 'solidaire-update.path', 'solidaire-update.service'];
 /** `systemd-analyze security` exposure allowed (0 safest, 10 unsafe; 2.0 is "OK"), for the long-running services. */
 const EXPOSURE_MAX: Record<string, number> = { 'solidaire.service': 2.5, 'solidaire-provision.service': 3.0 };
 
@@ -60,7 +60,7 @@ describe('image-build, checked by the tools of what it configures', () => {
   it('every shell script passes shellcheck', () => {
     if (!has('shellcheck')) return;
     const all = scripts();
-    expect(all.map((f) => relative(IMAGE, f))).toEqual(expect.arrayContaining(['payload/install.sh', 'overlay/usr/lib/solidaire/run']));
+    expect(all.map((f) => relative(IMAGE, f))).toEqual(expect.arrayContaining(['payload/install.sh', 'overlay/usr/lib/solidaire/run', 'overlay/usr/lib/solidaire/apply-updates']));
     for (const f of all) expect(statSync(f).mode & 0o111, `${f} is executable`).not.toBe(0);
     const r = spawnSync('shellcheck', ['--severity=style', ...all], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
