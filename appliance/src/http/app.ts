@@ -1,7 +1,8 @@
 /**
  * The workspace's HTTP application: /healthz, the JSON API under /api/v1 and its OpenAPI
- * document. Rooms bring their own routers; this file only wires them and the edges
- * (body limits, sessions, security headers, errors).
+ * document, and the workspace web app (static.ts) at every other address. Rooms bring
+ * their own routers; this file only wires them and the edges (body limits, sessions,
+ * security headers, errors).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -10,8 +11,8 @@ import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
 import { revalidateMemos, sql } from '../db/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
 import { sessionMiddleware } from './session.js';
-import { homePage } from './home.js';
 import { spaceGate } from './space-gate.js';
+import { workspace } from './static.js';
 import type { ApiEnv, Services } from './context.js';
 
 export const API_PREFIX = '/api/v1';
@@ -26,6 +27,8 @@ export interface AppOptions {
   readonly streamedBodies?: readonly RegExp[];
   readonly logError?: ErrorLogger;
   readonly version?: string;
+  /** The built workspace app (ui/dist/workspace unless given). */
+  readonly workspaceDir?: string;
 }
 
 export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
@@ -43,7 +46,6 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     await next();
   });
 
-  app.get('/', homePage);
   app.get('/healthz', (c) => {
     const { db, site } = opts.services;
     sql(db, 'SELECT 1').get();
@@ -76,5 +78,6 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
   app.all(`${API_PREFIX}/*`, () => {
     throw new NotFoundError("Cette adresse de l'API n'existe pas.");
   });
+  app.get('*', workspace(opts.workspaceDir));
   return app;
 }

@@ -1,0 +1,66 @@
+/**
+ * The frame of every page: a header with the site, the main links and the language, and
+ * the page itself, or the login when nobody is logged in. Works from 360 px wide up.
+ */
+import { A, type RouteSectionProps } from '@solidjs/router';
+import { Match, Switch, type JSX } from 'solid-js';
+import { LANGS, type Lang } from '../i18n/translate.js';
+import { Login } from './Login.js';
+import { lang, setLang, t } from './locale.js';
+import { loadSession, logOut, session, sessionInfo, site } from './session.js';
+import { ErrorNote, Loading } from './ui.js';
+
+const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
+
+export function Shell(props: RouteSectionProps): JSX.Element {
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <A href="/" class="brand" end>
+          {t('app.name')}
+          <span class="site">{site()?.siteName ?? ''}</span>
+        </A>
+        <nav aria-label={t('app.menu')}>
+          {sessionInfo() && (
+            <>
+              <A href="/" end>
+                {t('app.home')}
+              </A>
+              <A href="/sync">{t('app.sync')}</A>
+              <button type="button" class="link" onClick={() => void logOut()}>
+                {t('app.logout')}
+              </button>
+            </>
+          )}
+          <label class="lang">
+            <span class="visually-hidden">{t('app.language')}</span>
+            <select value={lang()} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+              {LANGS.map((l) => (
+                <option value={l} lang={l}>
+                  {LANG_NAMES[l]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </nav>
+      </header>
+      <main id="main" tabindex="-1">
+        <Switch>
+          <Match when={session().kind === 'loading'}>
+            <Loading />
+          </Match>
+          <Match when={session().kind === 'unreachable'}>
+            <ErrorNote error={new Error((session() as { message: string }).message)} onRetry={() => void loadSession()} />
+          </Match>
+          <Match when={session().kind === 'out'}>
+            <Login expired={(session() as { expired: boolean }).expired} />
+          </Match>
+          <Match when={session().kind === 'in'}>{props.children}</Match>
+        </Switch>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+/** The workspace app: its routes, mounted on #app. */
+import { Navigate, Route, Router, useParams } from '@solidjs/router';
+import { render } from 'solid-js/web';
+import { lang, t } from './app/locale.js';
+import { loadSession } from './app/session.js';
+import { Shell } from './app/Shell.js';
+import { SpaceFrame, spacePath } from './app/Space.js';
+import { Spaces } from './app/Spaces.js';
+import { DocumentList } from './pages/documents/DocumentList.js';
+import { DocumentPage } from './pages/documents/DocumentPage.js';
+import './styles.css';
+
+function SpaceHome() {
+  const params = useParams<{ space: string }>();
+  return <Navigate href={spacePath(params.space, 'documents')} />;
+}
+
+function NotFound() {
+  return <p class="note">{t('app.notFound')}</p>;
+}
+
+document.documentElement.lang = lang();
+void loadSession();
+
+render(
+  () => (
+    <Router root={Shell}>
+      <Route path="/" component={Spaces} />
+      <Route path="/s/:space" component={SpaceFrame}>
+        <Route path="/" component={SpaceHome} />
+        <Route path="/documents" component={DocumentList} />
+        <Route path="/documents/:id" component={DocumentPage} />
+      </Route>
+      <Route path="*" component={NotFound} />
+    </Router>
+  ),
+  document.getElementById('app')!,
+);
