@@ -8,6 +8,12 @@ import { SpaceFrame, spacePath } from './app/Space.js';
 import { Spaces } from './app/Spaces.js';
 import { DocumentList } from './pages/documents/DocumentList.js';
 import { DocumentPage } from './pages/documents/DocumentPage.js';
+import { ThreadPage } from './pages/messages/ThreadPage.js';
+import { Threads } from './pages/messages/Threads.js';
+import { FilesPage } from './pages/files/FilesPage.js';
+import { SyncPage } from './pages/sync/SyncPage.js';
+import { ArticlePage } from './pages/commons/ArticlePage.js';
+import { Articles } from './pages/commons/Articles.js';
 import './styles.css';
 
 function SpaceHome() {
@@ -30,7 +36,13 @@ render(
         <Route path="/" component={SpaceHome} />
         <Route path="/documents" component={DocumentList} />
         <Route path="/documents/:id" component={DocumentPage} />
+        <Route path="/messages" component={Threads} />
+        <Route path="/messages/:id" component={ThreadPage} />
+        <Route path="/files" component={FilesPage} />
+        <Route path="/articles" component={Articles} />
+        <Route path="/articles/:id" component={ArticlePage} />
       </Route>
+      <Route path="/sync" component={SyncPage} />
       <Route path="*" component={NotFound} />
     </Router>
   ),

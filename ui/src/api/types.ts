@@ -104,6 +104,7 @@ export interface ArticleSummary {
   title: string;
   summary: string;
   tags: string[];
+  createdBy: { id: string; name: string } | null;
   updatedBy: { id: string; name: string } | null;
   updatedAt: number;
 }

@@ -3,7 +3,7 @@
  * the page itself, or the login when nobody is logged in. Works from 360 px wide up.
  */
 import { A, type RouteSectionProps } from '@solidjs/router';
-import { Match, Switch, type JSX } from 'solid-js';
+import { For, Match, Switch, type JSX } from 'solid-js';
 import { LANGS, type Lang } from '../i18n/translate.js';
 import { Login } from './Login.js';
 import { lang, setLang, t } from './locale.js';
@@ -37,12 +37,14 @@ export function Shell(props: RouteSectionProps): JSX.Element {
           )}
           <label class="lang">
             <span class="visually-hidden">{t('app.language')}</span>
-            <select value={lang()} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
-              {LANGS.map((l) => (
-                <option value={l} lang={l}>
-                  {LANG_NAMES[l]}
-                </option>
-              ))}
+            <select onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+              <For each={LANGS}>
+                {(l) => (
+                  <option value={l} lang={l} selected={l === lang()}>
+                    {LANG_NAMES[l]}
+                  </option>
+                )}
+              </For>
             </select>
           </label>
         </nav>

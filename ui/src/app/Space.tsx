@@ -25,7 +25,10 @@ export function SpaceFrame(props: RouteSectionProps): JSX.Element {
         <>
           <div class="space-head">
             <p class="space-name">
-              <strong>{s().name}</strong> <span class="muted">· {roleName(s().role)}</span>
+              <strong>{s().name}</strong>
+              <Show when={s().role}>
+                <span class="muted"> · {roleName(s().role)}</span>
+              </Show>
             </p>
             <nav class="tabs" aria-label={s().name}>
               <Show when={s().kind === 'commons'}>

@@ -25,7 +25,7 @@ export function Spaces(): JSX.Element {
                   <strong>{s.name}</strong>
                 </A>
                 <p class="muted">
-                  {s.kind === 'commons' ? t('spaces.commons') : t('spaces.association')} · {roleName(s.role)}
+                  {s.kind === 'commons' ? t('spaces.commons') : `${t('spaces.association')} · ${roleName(s.role)}`}
                 </p>
               </li>
             )}

@@ -24,6 +24,11 @@ export function t(key: MessageKey, params?: Params): string {
   return translate(lang(), key, params);
 }
 
+/** t() of `one` or `other` as n asks, with {n} formatted. */
+export function tn(n: number, one: MessageKey, other: MessageKey, params?: Params): string {
+  return t(F.pluralOf(lang(), n) === 'one' ? one : other, { ...params, n: F.formatNumber(lang(), n) });
+}
+
 export const fmt = {
   number: (n: number) => F.formatNumber(lang(), n),
   percent: (pct: number) => F.formatPercent(lang(), pct),

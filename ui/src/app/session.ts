@@ -27,8 +27,13 @@ export const api = createClient({
   fetch: (input, init) => window.fetch(input, init),
   lang,
   csrf: () => sessionInfo()?.csrfToken,
-  onSessionLost: () => setState({ kind: 'out', expired: true }),
+  onSessionLost: () => sessionLost(),
 });
+
+/** The box refused the session (expired, or logged out elsewhere): show the login. */
+export function sessionLost(): void {
+  setState({ kind: 'out', expired: true });
+}
 
 export async function loadSession(): Promise<void> {
   window

@@ -15,6 +15,12 @@ export function formatNumber(lang: Lang, n: number, digits = 0): string {
   return new Intl.NumberFormat(TAG[lang], { maximumFractionDigits: digits }).format(n);
 }
 
+/** Intl's plural category of n ("one" for 0 and 1 in French); "other" without Intl.PluralRules. */
+export function pluralOf(lang: Lang, n: number): 'one' | 'other' {
+  if (typeof Intl.PluralRules !== 'function') return n === 1 ? 'one' : 'other';
+  return new Intl.PluralRules(TAG[lang]).select(n) === 'one' ? 'one' : 'other';
+}
+
 /** 34.4 → "34 %" in French, "34%" in English. */
 export function formatPercent(lang: Lang, pct: number): string {
   return new Intl.NumberFormat(TAG[lang], { style: 'percent', maximumFractionDigits: 0 }).format(pct / 100);

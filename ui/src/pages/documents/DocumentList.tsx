@@ -2,7 +2,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { DocumentSummary, DocumentView } from '../../api/index.js';
-import { fmt, t } from '../../app/locale.js';
+import { fmt, t, tn } from '../../app/locale.js';
 import { api } from '../../app/session.js';
 import { spacePath, useSpace } from '../../app/Space.js';
 import { ErrorNote, Field, Loading } from '../../app/ui.js';
@@ -59,7 +59,7 @@ export function DocumentList(): JSX.Element {
                     <li>
                       <A href={spacePath(space()!.id, `documents/${encodeURIComponent(d.id)}`)}>{d.title}</A>
                       <span class="muted">
-                        {t('docs.updated', { when: fmt.ago(d.updatedAt), by: d.updatedBy })} · {t('docs.length', { n: fmt.number(d.length) })}
+                        {t('docs.updated', { when: fmt.ago(d.updatedAt), by: d.updatedBy })} · {tn(d.length, 'docs.lengthOne', 'docs.length')}
                       </span>
                     </li>
                   )}
