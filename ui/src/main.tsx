@@ -14,6 +14,10 @@ import { FilesPage } from './pages/files/FilesPage.js';
 import { SyncPage } from './pages/sync/SyncPage.js';
 import { ArticlePage } from './pages/commons/ArticlePage.js';
 import { Articles } from './pages/commons/Articles.js';
+import { Members } from './pages/admin/Members.js';
+import { Dues } from './pages/admin/Dues.js';
+import { Ledger } from './pages/admin/Ledger.js';
+import { Agenda } from './pages/agenda/Agenda.js';
 import './styles.css';
 
 function SpaceHome() {
@@ -39,6 +43,10 @@ render(
         <Route path="/messages" component={Threads} />
         <Route path="/messages/:id" component={ThreadPage} />
         <Route path="/files" component={FilesPage} />
+        <Route path="/members" component={Members} />
+        <Route path="/dues" component={Dues} />
+        <Route path="/ledger" component={Ledger} />
+        <Route path="/agenda" component={Agenda} />
         <Route path="/articles" component={Articles} />
         <Route path="/articles/:id" component={ArticlePage} />
       </Route>

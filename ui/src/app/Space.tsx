@@ -37,6 +37,16 @@ export function SpaceFrame(props: RouteSectionProps): JSX.Element {
               <A href={spacePath(s().id, 'documents')}>{t('nav.documents')}</A>
               <A href={spacePath(s().id, 'messages')}>{t('nav.messages')}</A>
               <A href={spacePath(s().id, 'files')}>{t('nav.files')}</A>
+              <Show when={s().kind !== 'commons'}>
+                <A href={spacePath(s().id, 'agenda')}>{t('nav.agenda')}</A>
+                <Show when={s().role === 'admin' || s().role === 'member'}>
+                  <A href={spacePath(s().id, 'members')}>{t('nav.members')}</A>
+                </Show>
+                <Show when={s().role === 'admin'}>
+                  <A href={spacePath(s().id, 'dues')}>{t('nav.dues')}</A>
+                  <A href={spacePath(s().id, 'ledger')}>{t('nav.ledger')}</A>
+                </Show>
+              </Show>
             </nav>
           </div>
           <Show when={!s().canWrite}>

@@ -6,6 +6,7 @@
 import { useParams, useSearchParams } from '@solidjs/router';
 import { Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { DocumentView } from '../../api/index.js';
+import type { MessageKey } from '../../i18n/fr.js';
 import { draft } from '../../app/drafts.js';
 import { fmt, t } from '../../app/locale.js';
 import { api } from '../../app/session.js';
@@ -23,13 +24,13 @@ export function DocumentPage(): JSX.Element {
   const saved = () => draft<DocDraft>(`doc.${space()?.id}.${params.id}`);
   // A draft left by a lost session or a reload reopens the editor with it.
   const [editing, setEditing] = createSignal(search.edit === '1' || saved().read() !== undefined);
-  const [notice, setNotice] = createSignal('');
+  const [notice, setNotice] = createSignal<MessageKey>();
 
   function done(next: DocumentView | undefined, merged: boolean): void {
     if (next) mutate(next);
     setEditing(false);
     setSearch({ edit: undefined });
-    setNotice(next ? (merged ? t('docs.merged') : t('app.saved')) : '');
+    setNotice(next ? (merged ? 'docs.merged' : 'app.saved') : undefined);
   }
 
   return (
@@ -44,9 +45,7 @@ export function DocumentPage(): JSX.Element {
                 <>
                   <h1 id="doc-title">{d().title}</h1>
                   <p class="muted">{t('docs.updated', { when: fmt.dateTime(d().updatedAt), by: d().updatedBy })}</p>
-                  <Show when={notice()}>
-                    <Info>{notice()}</Info>
-                  </Show>
+                  <Show when={notice()}>{(key) => <Info>{t(key())}</Info>}</Show>
                   <div class="toolbar">
                     <Show when={space()?.canWrite}>
                       <button type="button" class="primary" onClick={() => setEditing(true)}>
