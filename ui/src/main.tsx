@@ -18,6 +18,11 @@ import { Members } from './pages/admin/Members.js';
 import { Dues } from './pages/admin/Dues.js';
 import { Ledger } from './pages/admin/Ledger.js';
 import { Agenda } from './pages/agenda/Agenda.js';
+import { BoxFrame } from './pages/box/BoxFrame.js';
+import { Accounts } from './pages/box/Accounts.js';
+import { SpacesAdmin } from './pages/box/SpacesAdmin.js';
+import { Network } from './pages/box/Network.js';
+import { Usb } from './pages/box/Usb.js';
 import './styles.css';
 
 function SpaceHome() {
@@ -51,6 +56,13 @@ render(
         <Route path="/articles/:id" component={ArticlePage} />
       </Route>
       <Route path="/sync" component={SyncPage} />
+      <Route path="/admin" component={BoxFrame}>
+        <Route path="/" component={() => <Navigate href="/admin/accounts" />} />
+        <Route path="/accounts" component={Accounts} />
+        <Route path="/spaces" component={SpacesAdmin} />
+        <Route path="/network" component={Network} />
+        <Route path="/usb" component={Usb} />
+      </Route>
       <Route path="*" component={NotFound} />
     </Router>
   ),

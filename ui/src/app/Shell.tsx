@@ -30,6 +30,7 @@ export function Shell(props: RouteSectionProps): JSX.Element {
                 {t('app.home')}
               </A>
               <A href="/sync">{t('app.sync')}</A>
+              {sessionInfo()?.account.boxAdmin && <A href="/admin">{t('admin.link')}</A>}
               <button type="button" class="link" onClick={() => void logOut()}>
                 {t('app.logout')}
               </button>

@@ -14,7 +14,7 @@ interface Props {
 export function UploadForm(props: Props): JSX.Element {
   let input: HTMLInputElement | undefined;
   const [current, setCurrent] = createSignal<{ name: string; sent: number; total: number }>();
-  const [upload, setUpload] = createSignal<Upload>();
+  const [upload, setUpload] = createSignal<Upload<unknown>>();
   const [error, setError] = createSignal<unknown>();
   const [done, setDone] = createSignal('');
   onCleanup(() => upload()?.abort());

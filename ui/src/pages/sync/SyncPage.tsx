@@ -17,7 +17,7 @@ export function peerSentences(p: SyncPeer): string[] {
   return lines;
 }
 
-function linkName(link: string): string {
+export function linkName(link: string): string {
   if (link === 'lan') return t('sync.link.lan');
   if (link === 'internet') return t('sync.link.internet');
   return link;
