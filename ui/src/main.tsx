@@ -23,6 +23,7 @@ import { Accounts } from './pages/box/Accounts.js';
 import { SpacesAdmin } from './pages/box/SpacesAdmin.js';
 import { Network } from './pages/box/Network.js';
 import { Usb } from './pages/box/Usb.js';
+import { Library } from './pages/commons/Library.js';
 import './styles.css';
 
 function SpaceHome() {
@@ -54,6 +55,7 @@ render(
         <Route path="/agenda" component={Agenda} />
         <Route path="/articles" component={Articles} />
         <Route path="/articles/:id" component={ArticlePage} />
+        <Route path="/library" component={Library} />
       </Route>
       <Route path="/sync" component={SyncPage} />
       <Route path="/admin" component={BoxFrame}>

@@ -33,6 +33,7 @@ export function SpaceFrame(props: RouteSectionProps): JSX.Element {
             <nav class="tabs" aria-label={s().name}>
               <Show when={s().kind === 'commons'}>
                 <A href={spacePath(s().id, 'articles')}>{t('nav.articles')}</A>
+                <A href={spacePath(s().id, 'library')}>{t('nav.library')}</A>
               </Show>
               <A href={spacePath(s().id, 'documents')}>{t('nav.documents')}</A>
               <A href={spacePath(s().id, 'messages')}>{t('nav.messages')}</A>

@@ -50,6 +50,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'nav.messages': 'Messages',
   'nav.files': 'Files',
   'nav.articles': 'Articles',
+  'nav.library': 'Library',
 
   'nav.members': 'Members',
   'nav.dues': 'Dues',
@@ -183,9 +184,20 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'commons.title': 'Commons: articles',
   'commons.search': 'Search the articles',
   'commons.searchButton': 'Search',
+  'commons.resultsOne': '{n} result for “{q}”',
   'commons.results': '{n} results for “{q}”',
   'commons.none': 'No article found.',
   'commons.latest': 'Latest articles',
+
+  'library.title': 'Content library',
+  'library.intro': 'Training material, videos and documents shared between the sites.',
+  'library.none': 'No content pack yet.',
+  'library.packOne': '{n} file · {size}',
+  'library.pack': '{n} files · {size}',
+  'library.here': '{size} already on this box',
+  'library.open': 'Open',
+  'library.play': 'Play',
+  'library.missing': 'not on this box yet',
 
   'sync.title': 'Sync',
   'sync.intro': 'This box exchanges changes with the other sites whenever there is a link (local network, 3G key, USB stick).',

@@ -52,6 +52,7 @@ export const fr = {
   'nav.messages': 'Messages',
   'nav.files': 'Fichiers',
   'nav.articles': 'Articles',
+  'nav.library': 'Bibliothèque',
 
   'nav.members': 'Adhérents',
   'nav.dues': 'Cotisations',
@@ -185,9 +186,20 @@ export const fr = {
   'commons.title': 'Base commune : articles',
   'commons.search': 'Chercher dans les articles',
   'commons.searchButton': 'Chercher',
+  'commons.resultsOne': '{n} résultat pour « {q} »',
   'commons.results': '{n} résultats pour « {q} »',
   'commons.none': 'Aucun article trouvé.',
   'commons.latest': 'Articles récents',
+
+  'library.title': 'Bibliothèque de contenus',
+  'library.intro': 'Supports de formation, vidéos et documents partagés entre les sites.',
+  'library.none': 'Aucun paquet de contenu pour le moment.',
+  'library.packOne': '{n} fichier · {size}',
+  'library.pack': '{n} fichiers · {size}',
+  'library.here': '{size} déjà sur cette boîte',
+  'library.open': 'Ouvrir',
+  'library.play': 'Lire',
+  'library.missing': 'pas encore arrivé sur cette boîte',
 
   'sync.title': 'Synchronisation',
   'sync.intro': 'Cette boîte échange les changements avec les autres sites quand une liaison existe (réseau local, clé 3G, clé USB).',

@@ -2,7 +2,7 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { ArticleSummary, SearchResult } from '../../api/index.js';
-import { fmt, t } from '../../app/locale.js';
+import { fmt, t, tn } from '../../app/locale.js';
 import { api } from '../../app/session.js';
 import { spacePath, useSpace } from '../../app/Space.js';
 import { ErrorNote, Loading } from '../../app/ui.js';
@@ -58,7 +58,7 @@ export function Articles(): JSX.Element {
         <Show when={found()} fallback={<Loading />}>
           {(r) => (
             <>
-              <p role="status">{t('commons.results', { n: fmt.number(r().results.length), q: search.q ?? '' })}</p>
+              <p role="status">{tn(r().results.length, 'commons.resultsOne', 'commons.results', { q: search.q ?? '' })}</p>
               <ArticleList items={r().results} href={href} />
             </>
           )}
