@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WORKSPACE_CSP, workspace } from './static.js';
+import { testBox } from '../testing/index.js';
+import { DEFAULT_WORKSPACE_DIR, WORKSPACE_CSP, workspace } from './static.js';
 
 let dir: string;
 const INDEX = '<!doctype html><title>app</title><script type="module" src="/assets/app-abc123.js"></script>';
@@ -101,5 +102,32 @@ describe('workspace static files', () => {
     const text = await res.text();
     expect(text).toContain('npm run build');
     expect(text).toContain('lang="fr"');
+  });
+});
+
+describe('the workspace in the appliance', () => {
+  it('is served at / and at the pages of the app, leaving /healthz and the API as they were', async () => {
+    const box = await testBox();
+    try {
+      const app = box.appliance.app;
+      const built = join(DEFAULT_WORKSPACE_DIR, 'index.html');
+      for (const path of ['/', '/s/givors-gavinane/documents', '/admin/accounts']) {
+        const res = await app.request(path);
+        expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+        // `npm test` builds the app first; run alone, the French "not built" page answers.
+        if (existsSync(built)) expect(await res.text()).toBe(readFileSync(built, 'utf8'));
+        else expect(res.status).toBe(503);
+      }
+      const health = await app.request('/healthz');
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ ok: true });
+      const api = await app.request('/api/v1/no-such-thing');
+      expect(api.status).toBe(404);
+      expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
+      const session = await app.request('/api/v1/session');
+      expect(session.status).toBe(401);
+    } finally {
+      await box.close();
+    }
   });
 });
