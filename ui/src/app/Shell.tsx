@@ -2,8 +2,8 @@
  * The frame of every page: a header with the site, the main links and the language, and
  * the page itself, or the login when nobody is logged in. Works from 360 px wide up.
  */
-import { A, type RouteSectionProps } from '@solidjs/router';
-import { For, Match, Switch, type JSX } from 'solid-js';
+import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
+import { For, Match, Switch, createEffect, on, type JSX } from 'solid-js';
 import { LANGS, type Lang } from '../i18n/translate.js';
 import { Login } from './Login.js';
 import { lang, setLang, t } from './locale.js';
@@ -13,6 +13,19 @@ import { ErrorNote, Loading } from './ui.js';
 const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
 
 export function Shell(props: RouteSectionProps): JSX.Element {
+  const location = useLocation();
+  // After a move to another page, a screen reader starts at the new page's content.
+  createEffect(
+    on(
+      () => location.pathname,
+      () => document.getElementById('main')?.focus(),
+      { defer: true },
+    ),
+  );
+  createEffect(() => {
+    const name = site()?.siteName;
+    document.title = name ? `${t('app.name')} — ${name}` : t('app.name');
+  });
   return (
     <>
       <a class="skip" href="#main">
