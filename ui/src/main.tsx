@@ -1,29 +1,15 @@
 /** The workspace app: its routes, mounted on #app. */
 import { Navigate, Route, Router, useParams } from '@solidjs/router';
 import { render } from 'solid-js/web';
-import { lang, t } from './app/locale.js';
-import { loadSession } from './app/session.js';
-import { Shell } from './app/Shell.js';
-import { SpaceFrame, spacePath } from './app/Space.js';
-import { Spaces } from './app/Spaces.js';
-import { DocumentList } from './pages/documents/DocumentList.js';
-import { DocumentPage } from './pages/documents/DocumentPage.js';
-import { ThreadPage } from './pages/messages/ThreadPage.js';
-import { Threads } from './pages/messages/Threads.js';
-import { FilesPage } from './pages/files/FilesPage.js';
-import { SyncPage } from './pages/sync/SyncPage.js';
-import { ArticlePage } from './pages/commons/ArticlePage.js';
-import { Articles } from './pages/commons/Articles.js';
-import { Members } from './pages/admin/Members.js';
-import { Dues } from './pages/admin/Dues.js';
-import { Ledger } from './pages/admin/Ledger.js';
-import { Agenda } from './pages/agenda/Agenda.js';
-import { BoxFrame } from './pages/box/BoxFrame.js';
-import { Accounts } from './pages/box/Accounts.js';
-import { SpacesAdmin } from './pages/box/SpacesAdmin.js';
-import { Network } from './pages/box/Network.js';
-import { Usb } from './pages/box/Usb.js';
-import { Library } from './pages/commons/Library.js';
+import { lang, t, loadSession, Shell, SpaceFrame, spacePath, Spaces } from './app/index.js';
+import { DocumentList, DocumentPage } from './pages/documents/index.js';
+import { ThreadPage, Threads } from './pages/messages/index.js';
+import { FilesPage } from './pages/files/index.js';
+import { SyncPage } from './pages/sync/index.js';
+import { ArticlePage, Articles, Library } from './pages/commons/index.js';
+import { Dues, Ledger, Members } from './pages/admin/index.js';
+import { Agenda } from './pages/agenda/index.js';
+import { Accounts, BoxFrame, Network, SpacesAdmin, Usb } from './pages/box/index.js';
 import './styles.css';
 
 function SpaceHome() {

@@ -3,7 +3,7 @@
  * token in its header on every change, and every failure becomes an ApiError. A lost
  * session is reported to onSessionLost, which shows the login over the page.
  */
-import type { Lang } from '../i18n/translate.js';
+import type { Lang } from '../i18n/index.js';
 import { ApiError, NETWORK, parseBody, toApiError } from './errors.js';
 
 export const API = '/api/v1';

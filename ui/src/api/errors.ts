@@ -5,7 +5,7 @@
  * catalogue's text for its code. No body (a cut link, a proxy's page) falls back on the
  * HTTP status.
  */
-import { isKey, translate, type Lang } from '../i18n/translate.js';
+import { isKey, translate, type Lang } from '../i18n/index.js';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

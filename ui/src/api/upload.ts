@@ -3,7 +3,7 @@
  * XMLHttpRequest's upload events can. The body is the file itself (no multipart), as the
  * API wants, for files of a space and for USB bundles alike.
  */
-import type { Lang } from '../i18n/translate.js';
+import type { Lang } from '../i18n/index.js';
 import { API, CSRF_HEADER } from './client.js';
 import { ApiError, NETWORK, parseBody, toApiError } from './errors.js';
 import type { StoredFile } from './types.js';

@@ -4,7 +4,7 @@
  */
 import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
 import { For, Match, Switch, createEffect, on, type JSX } from 'solid-js';
-import { LANGS, type Lang } from '../i18n/translate.js';
+import { LANGS, type Lang } from '../i18n/index.js';
 import { Login } from './Login.js';
 import { lang, setLang, t } from './locale.js';
 import { loadSession, logOut, session, sessionInfo, site } from './session.js';

@@ -1,7 +1,7 @@
 /** The space picker: the associations the user belongs to, and the commons. */
 import { A } from '@solidjs/router';
 import { For, Show, type JSX } from 'solid-js';
-import type { MessageKey } from '../i18n/fr.js';
+import type { MessageKey } from '../i18n/index.js';
 import { t } from './locale.js';
 import { sessionInfo } from './session.js';
 

@@ -3,9 +3,8 @@
  * the reactive t() and formatters every component uses.
  */
 import { createRoot, createSignal } from 'solid-js';
-import type { MessageKey } from '../i18n/fr.js';
-import { translate, type Lang, type Params } from '../i18n/translate.js';
-import * as F from '../i18n/format.js';
+import * as F from '../i18n/index.js';
+import { translate, type Lang, type MessageKey, type Params } from '../i18n/index.js';
 import { storage } from './storage.js';
 
 const KEY = 'solidaire.lang';

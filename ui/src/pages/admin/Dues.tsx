@@ -1,12 +1,8 @@
 /** Dues for a year: who has paid, and a form to record a payment (heads of the association). */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import { createAction } from '../../app/action.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Field, Loading } from '../../app/ui.js';
-import type { MessageKey } from '../../i18n/fr.js';
-import { parseMoney, today } from '../../forms/parse.js';
+import { createAction, fmt, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { parseMoney, today } from '../../forms/index.js';
 import { METHODS, type DuesSummary, type Method } from './types.js';
 
 export function Dues(): JSX.Element {

@@ -1,12 +1,8 @@
 /** The ledger: entries with their running balance, totals, CSV export, and new entries. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { createAction } from '../../app/action.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Field, Loading } from '../../app/ui.js';
-import { parseMoney, today } from '../../forms/parse.js';
+import { createAction, fmt, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
+import { parseMoney, today } from '../../forms/index.js';
 import type { Ledger as LedgerView, LedgerLine } from './types.js';
 
 export function Ledger(): JSX.Element {

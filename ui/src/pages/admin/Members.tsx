@@ -1,12 +1,8 @@
 /** The association's members: the list, its CSV export, and (for its heads) add and remove. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { createAction } from '../../app/action.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Field, Loading } from '../../app/ui.js';
-import { today } from '../../forms/parse.js';
+import { createAction, fmt, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
+import { today } from '../../forms/index.js';
 import type { Member } from './types.js';
 
 const EMPTY = { firstName: '', lastName: '', email: '', phone: '', town: '', joinedOn: '', role: '' };

@@ -1,13 +1,9 @@
 /** The agenda: events from today on, and a form to add one (members of the space). */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import { createAction } from '../../app/action.js';
-import { fmt, lang, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Field, Loading } from '../../app/ui.js';
-import { localInstant, today } from '../../forms/parse.js';
-import { localeTag } from '../../i18n/format.js';
-import type { AgendaEvent } from '../admin/types.js';
+import { createAction, fmt, lang, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
+import { localInstant, today } from '../../forms/index.js';
+import { localeTag } from '../../i18n/index.js';
+import type { AgendaEvent } from '../admin/index.js';
 
 function time(at: string): string {
   return new Intl.DateTimeFormat(localeTag(lang()), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));

@@ -1,9 +1,6 @@
 /** Accounts of the box: create one, disable or enable it, change its password. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import { createAction } from '../../app/action.js';
-import { t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { ErrorNote, Field, Info, Loading } from '../../app/ui.js';
+import { createAction, t, api, ErrorNote, Field, Info, Loading } from '../../app/index.js';
 import type { Account } from './types.js';
 
 export function Accounts(): JSX.Element {

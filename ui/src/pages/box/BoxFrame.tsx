@@ -1,8 +1,7 @@
 /** The box admin's pages (accounts, associations, network, USB stick); others see nothing. */
 import { A, type RouteSectionProps } from '@solidjs/router';
 import { Show, type JSX } from 'solid-js';
-import { t } from '../../app/locale.js';
-import { sessionInfo } from '../../app/session.js';
+import { t, sessionInfo } from '../../app/index.js';
 
 export function BoxFrame(props: RouteSectionProps): JSX.Element {
   return (

@@ -1,11 +1,8 @@
 /** The box's links and their monthly plans: which are paid, and how much a month. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { SyncLink, SyncStatus } from '../../api/index.js';
-import { createAction } from '../../app/action.js';
-import { t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { ErrorNote, Field, Info, Loading } from '../../app/ui.js';
-import { linkName, linkSentence } from '../sync/SyncPage.js';
+import { createAction, t, api, ErrorNote, Field, Info, Loading } from '../../app/index.js';
+import { linkName, linkSentence } from '../sync/index.js';
 
 const MB = 1024 * 1024;
 

@@ -1,10 +1,6 @@
 /** The associations of the box: create one, and say who belongs to each, with which role. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import { createAction } from '../../app/action.js';
-import { fmt, t } from '../../app/locale.js';
-import { api, refreshSession } from '../../app/session.js';
-import { roleName } from '../../app/Spaces.js';
-import { ErrorNote, Field, Loading } from '../../app/ui.js';
+import { createAction, fmt, t, api, refreshSession, roleName, ErrorNote, Field, Loading } from '../../app/index.js';
 import type { Account, Role, RoleLine, SpaceInfo } from './types.js';
 
 const MB = 1024 * 1024;

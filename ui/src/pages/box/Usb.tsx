@@ -4,10 +4,7 @@
  */
 import { For, Show, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
 import { API, CSRF_HEADER, parseBody, sendFile, toApiError, type SyncStatus, type Upload } from '../../api/index.js';
-import { createAction } from '../../app/action.js';
-import { fmt, lang, t } from '../../app/locale.js';
-import { api, sessionInfo } from '../../app/session.js';
-import { ErrorNote, Field, Info } from '../../app/ui.js';
+import { createAction, fmt, lang, t, api, sessionInfo, ErrorNote, Field, Info } from '../../app/index.js';
 import type { ImportSummary } from './types.js';
 
 export function Usb(): JSX.Element {

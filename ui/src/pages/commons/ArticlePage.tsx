@@ -2,9 +2,7 @@
 import { useParams } from '@solidjs/router';
 import { For, Show, createResource, type JSX } from 'solid-js';
 import type { Article } from '../../api/index.js';
-import { fmt } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { ErrorNote, Loading } from '../../app/ui.js';
+import { fmt, api, ErrorNote, Loading } from '../../app/index.js';
 
 export function ArticlePage(): JSX.Element {
   const params = useParams<{ id: string }>();

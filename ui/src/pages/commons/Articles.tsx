@@ -2,10 +2,7 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { ArticleSummary, SearchResult } from '../../api/index.js';
-import { fmt, t, tn } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { spacePath, useSpace } from '../../app/Space.js';
-import { ErrorNote, Loading } from '../../app/ui.js';
+import { fmt, t, tn, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
 import { snippetParts } from './snippet.js';
 
 export function Articles(): JSX.Element {

@@ -5,10 +5,7 @@
  */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { fmt, t, tn } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Loading } from '../../app/ui.js';
+import { fmt, t, tn, api, useSpace, ErrorNote, Loading } from '../../app/index.js';
 
 interface Pack {
   id: string;

@@ -1,10 +1,7 @@
 /** The edit form of a document, its text kept as a draft at every keystroke. */
 import { Show, createSignal, type JSX } from 'solid-js';
 import type { DocumentView } from '../../api/index.js';
-import type { Draft } from '../../app/drafts.js';
-import { t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { ErrorNote, Field, Info } from '../../app/ui.js';
+import { type Draft, t, api, ErrorNote, Field, Info } from '../../app/index.js';
 
 export interface DocDraft {
   baseVersion: number;

@@ -1,9 +1,7 @@
 /** A document's versions, newest first: show one, or go back to it. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { DocumentVersion, DocumentView } from '../../api/index.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { ErrorNote, Loading } from '../../app/ui.js';
+import { fmt, t, api, ErrorNote, Loading } from '../../app/index.js';
 
 interface Props {
   path: string;

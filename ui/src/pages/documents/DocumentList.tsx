@@ -2,10 +2,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { DocumentSummary, DocumentView } from '../../api/index.js';
-import { fmt, t, tn } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { spacePath, useSpace } from '../../app/Space.js';
-import { ErrorNote, Field, Loading } from '../../app/ui.js';
+import { fmt, t, tn, api, spacePath, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
 
 export function DocumentList(): JSX.Element {
   const space = useSpace();

@@ -6,12 +6,8 @@
 import { useParams, useSearchParams } from '@solidjs/router';
 import { Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { DocumentView } from '../../api/index.js';
-import type { MessageKey } from '../../i18n/fr.js';
-import { draft } from '../../app/drafts.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Info, Loading } from '../../app/ui.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { draft, fmt, t, api, useSpace, ErrorNote, Info, Loading } from '../../app/index.js';
 import { DocumentEditor, type DocDraft } from './DocumentEditor.js';
 import { DocumentHistory } from './DocumentHistory.js';
 

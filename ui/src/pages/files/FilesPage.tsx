@@ -2,10 +2,7 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API, type FileList, type StoredFile } from '../../api/index.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { spacePath, useSpace } from '../../app/Space.js';
-import { ErrorNote, Loading } from '../../app/ui.js';
+import { fmt, t, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
 import { UploadForm } from './UploadForm.js';
 
 export function FilesPage(): JSX.Element {

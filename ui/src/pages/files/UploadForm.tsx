@@ -1,9 +1,7 @@
 /** Choose a file and send it, with a progress bar the screen reader can follow too. */
 import { Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import { uploadFile, type ApiError, type Upload } from '../../api/index.js';
-import { fmt, lang, t } from '../../app/locale.js';
-import { sessionInfo, sessionLost } from '../../app/session.js';
-import { ErrorNote, Field, Info } from '../../app/ui.js';
+import { fmt, lang, t, sessionInfo, sessionLost, ErrorNote, Field, Info } from '../../app/index.js';
 
 interface Props {
   space: string;

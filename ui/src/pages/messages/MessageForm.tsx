@@ -1,8 +1,6 @@
 /** A message form (subject if asked, body, recipient space if asked), kept as a draft. */
 import { Show, createSignal, type JSX } from 'solid-js';
-import { draftForm } from '../../app/draft-form.js';
-import { t } from '../../app/locale.js';
-import { ErrorNote, Field, Info } from '../../app/ui.js';
+import { draftForm, t, ErrorNote, Field, Info } from '../../app/index.js';
 
 export interface MessageFields extends Record<string, string> {
   to: string;

@@ -4,10 +4,7 @@
  */
 import { For, Show, createResource, type JSX } from 'solid-js';
 import type { OutboxEntry } from '../../api/index.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote } from '../../app/ui.js';
+import { fmt, t, api, useSpace, ErrorNote } from '../../app/index.js';
 import { MessageForm } from './MessageForm.js';
 
 export function Outbox(): JSX.Element {

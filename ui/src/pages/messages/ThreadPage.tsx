@@ -2,10 +2,7 @@
 import { useParams } from '@solidjs/router';
 import { For, Show, createResource, type JSX } from 'solid-js';
 import type { ThreadDetail } from '../../api/index.js';
-import { fmt, t } from '../../app/locale.js';
-import { api } from '../../app/session.js';
-import { useSpace } from '../../app/Space.js';
-import { ErrorNote, Loading } from '../../app/ui.js';
+import { fmt, t, api, useSpace, ErrorNote, Loading } from '../../app/index.js';
 import { MessageForm } from './MessageForm.js';
 
 export function ThreadPage(): JSX.Element {

@@ -4,9 +4,7 @@
  */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { SyncLink, SyncPeer, SyncStatus } from '../../api/index.js';
-import { fmt, t, tn } from '../../app/locale.js';
-import { api, sessionInfo } from '../../app/session.js';
-import { ErrorNote, Info, Loading } from '../../app/ui.js';
+import { fmt, t, tn, api, sessionInfo, ErrorNote, Info, Loading } from '../../app/index.js';
 
 export function peerSentences(p: SyncPeer): string[] {
   const site = p.name ?? p.peer.slice(0, 12);
