@@ -14,6 +14,7 @@ export interface SessionInfo {
   spaces: SpaceRef[];
 }
 
+/** GET /setup: what anyone may know of the box before logging in. */
 export interface Health {
   siteId: string;
   siteName: string | null;

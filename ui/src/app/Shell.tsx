@@ -6,6 +6,7 @@ import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
 import { For, Match, Switch, createEffect, on, type JSX } from 'solid-js';
 import { LANGS, type Lang } from '../i18n/index.js';
 import { Login } from './Login.js';
+import { Setup } from './Setup.js';
 import { lang, setLang, t } from './locale.js';
 import { loadSession, logOut, session, sessionInfo, site } from './session.js';
 import { ErrorNote, Loading } from './ui.js';
@@ -70,6 +71,9 @@ export function Shell(props: RouteSectionProps): JSX.Element {
           </Match>
           <Match when={session().kind === 'unreachable'}>
             <ErrorNote error={new Error((session() as { message: string }).message)} onRetry={() => void loadSession()} />
+          </Match>
+          <Match when={session().kind === 'out' && site()?.setUp === false}>
+            <Setup />
           </Match>
           <Match when={session().kind === 'out'}>
             <Login expired={(session() as { expired: boolean }).expired} />

@@ -8,3 +8,4 @@ export { ErrorNote, Field, Info, Loading } from './ui.js';
 export { SpaceFrame, spacePath, useSpace } from './Space.js';
 export { Spaces, roleName } from './Spaces.js';
 export { Shell } from './Shell.js';
+export { Setup } from './Setup.js';

@@ -36,9 +36,9 @@ export function sessionLost(): void {
 }
 
 export async function loadSession(): Promise<void> {
-  window
-    .fetch('/healthz')
-    .then(async (res) => setSite((await res.json()) as Health))
+  api
+    .get<Health>('/setup')
+    .then(setSite)
     .catch(() => undefined);
   try {
     setState({ kind: 'in', info: await api.get<SessionInfo>('/session') });
@@ -59,6 +59,12 @@ export async function logOut(): Promise<void> {
   } finally {
     setState({ kind: 'out', expired: false });
   }
+}
+
+/** First run of a new box: its name and its administrator, who is then logged in. */
+export async function setUpBox(siteName: string, admin: { username: string; displayName: string; password: string }): Promise<void> {
+  setSite(await api.send<Health>('POST', '/setup', { siteName, admin }));
+  await logIn(admin.username, admin.password);
 }
 
 /** The spaces list after a change of roles or a new space. */

@@ -36,6 +36,14 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'login.busy': 'Logging in…',
   'login.expired': 'Your session has expired. Log in again: what you were writing is kept.',
 
+  'setup.title': 'Welcome: first start',
+  'setup.intro': 'This box is new. Give it a name and create the account of the person who will look after it.',
+  'setup.siteName': 'Name of the box',
+  'setup.siteNameHelp': 'The name of the place, for example: Nioro du Sahel.',
+  'setup.adminName': 'Your name',
+  'setup.passwordHelp': 'At least 8 characters. Keep it somewhere safe: without it nobody can manage the box.',
+  'setup.submit': 'Start the box',
+
   'spaces.title': 'My spaces',
   'spaces.intro': 'Pick an association, or the commons shared by everyone.',
   'spaces.none': 'You have no space yet. Ask the box administrator.',

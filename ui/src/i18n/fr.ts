@@ -38,6 +38,14 @@ export const fr = {
   'login.busy': 'Connexion…',
   'login.expired': 'Votre session a expiré. Reconnectez-vous : ce que vous étiez en train d’écrire est gardé.',
 
+  'setup.title': 'Bienvenue : première mise en route',
+  'setup.intro': 'Cette boîte est neuve. Donnez-lui un nom et créez le compte de la personne qui s’en occupera.',
+  'setup.siteName': 'Nom de la boîte',
+  'setup.siteNameHelp': 'Le nom du lieu, par exemple : Nioro du Sahel.',
+  'setup.adminName': 'Votre nom',
+  'setup.passwordHelp': 'Au moins 8 caractères. Notez-le dans un endroit sûr : sans lui, personne ne peut gérer la boîte.',
+  'setup.submit': 'Mettre la boîte en route',
+
   'spaces.title': 'Mes espaces',
   'spaces.intro': 'Choisissez une association, ou la base commune partagée par tous.',
   'spaces.none': 'Vous n’avez encore accès à aucun espace. Demandez à l’administrateur de la boîte.',
