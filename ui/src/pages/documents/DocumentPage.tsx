@@ -40,7 +40,7 @@ export function DocumentPage(): JSX.Element {
               fallback={
                 <>
                   <h1 id="doc-title">{d().title}</h1>
-                  <p class="muted">{t('docs.updated', { when: fmt.dateTime(d().updatedAt), by: d().updatedBy })}</p>
+                  <p class="muted">{t('docs.updatedOn', { when: fmt.dateTime(d().updatedAt), by: d().updatedBy })}</p>
                   <Show when={notice()}>{(key) => <Info>{t(key())}</Info>}</Show>
                   <div class="toolbar">
                     <Show when={space()?.canWrite}>
