@@ -113,6 +113,28 @@ describe.skipIf(!found)('workspace in Chromium', () => {
     await page.context().close();
   });
 
+  it('keeps both texts when two people edit the same document at once', async () => {
+    const [one, two] = [await open(1024, 768), await open(1024, 768)];
+    for (const page of [one, two]) {
+      await page.goto(`${base}/s/${SPACE}/documents`);
+      await logIn(page);
+      await page.click('text=Compte rendu');
+      await page.click('button:has-text("Modifier")');
+    }
+    const before = await one.inputValue('textarea');
+    await one.fill('textarea', `Awa était là.\n${before}`);
+    await two.fill('textarea', `${before}\nMoussa aussi.`);
+    await one.click('button:has-text("Enregistrer")');
+    await one.waitForSelector('text=Enregistré.');
+    await two.click('button:has-text("Enregistrer")');
+    await two.waitForSelector('text=les deux textes ont été gardés');
+    const merged = await two.textContent('.doc-text');
+    expect(merged).toContain('Awa était là.');
+    expect(merged).toContain('Moussa aussi.');
+    await one.context().close();
+    await two.context().close();
+  });
+
   it('uploads a file with a progress bar and downloads it', async () => {
     const page = await open(1024, 768);
     await page.goto(`${base}/s/${SPACE}/files`);
