@@ -160,6 +160,14 @@ describe.skipIf(!found)('workspace in Chromium', () => {
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("rapport.txt")')]);
     expect(download.suggestedFilename()).toBe('rapport.txt');
+    // Moved into a new folder: it leaves the top and is found inside.
+    await page.click('button:has-text("Renommer ou déplacer")');
+    await page.fill('text=Dossier >> xpath=following::input[1]', 'Comptes');
+    await page.click('form.card button:has-text("Enregistrer")');
+    await page.waitForSelector('a[aria-label="Ouvrir le dossier Comptes"]');
+    expect(await page.$('a:has-text("rapport.txt")')).toBeNull();
+    await page.click('a[aria-label="Ouvrir le dossier Comptes"]');
+    await page.waitForSelector('a:has-text("rapport.txt")');
     await page.context().close();
   });
 

@@ -3,6 +3,7 @@ import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API, type FileList, type StoredFile } from '../../api/index.js';
 import { fmt, t, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { FileMove } from './FileMove.js';
 import { UploadForm } from './UploadForm.js';
 
 export function FilesPage(): JSX.Element {
@@ -12,9 +13,11 @@ export function FilesPage(): JSX.Element {
   const spaceApi = () => `/spaces/${encodeURIComponent(space()!.id)}/files`;
   const [list, { refetch }] = createResource(
     () => space() && { path: spaceApi(), folder: folder() },
-    (q) => api.get<FileList>(q.folder ? `${q.path}?folder=${encodeURIComponent(q.folder)}` : q.path),
+    // Always with ?folder= ("" is the top): without it the box lists every file of the space.
+    (q) => api.get<FileList>(`${q.path}?folder=${encodeURIComponent(q.folder)}`),
   );
   const [error, setError] = createSignal<unknown>();
+  const [moving, setMoving] = createSignal<string>();
   const folderHref = (f: string) => spacePath(space()!.id, f ? `files?folder=${encodeURIComponent(f)}` : 'files');
 
   async function remove(file: StoredFile): Promise<void> {
@@ -72,10 +75,23 @@ export function FilesPage(): JSX.Element {
                         </span>
                         <Show when={space()?.canWrite}>
                           <div class="toolbar">
-                            <button type="button" onClick={() => void remove(f)} aria-label={`${t('files.delete')} ${f.name}`}>
+                            <button type="button" aria-expanded={moving() === f.id} onClick={() => setMoving(moving() === f.id ? undefined : f.id)} aria-label={`${t('files.move')} : ${f.name}`}>
+                              {t('files.move')}
+                            </button>
+                            <button type="button" onClick={() => void remove(f)} aria-label={`${t('files.delete')} : ${f.name}`}>
                               {t('files.delete')}
                             </button>
                           </div>
+                          <Show when={moving() === f.id}>
+                            <FileMove
+                              path={`${spaceApi()}/${encodeURIComponent(f.id)}`}
+                              file={f}
+                              onDone={(changed) => {
+                                setMoving(undefined);
+                                if (changed) void refetch();
+                              }}
+                            />
+                          </Show>
                         </Show>
                       </li>
                     )}
