@@ -171,6 +171,25 @@ describe.skipIf(!found)('workspace in Chromium', () => {
     await page.context().close();
   });
 
+  it('adds a member, then changes only their town', async () => {
+    const page = await open(1024, 768);
+    await page.goto(`${base}/s/${SPACE}/members`);
+    await logIn(page);
+    await page.waitForSelector('#members-title');
+    const form = page.locator('form.card').last();
+    await form.getByLabel('Prénom', { exact: true }).fill('Bakary');
+    await form.getByLabel('Nom', { exact: true }).fill('Diarra');
+    await form.getByLabel('Ville', { exact: true }).fill('Gavinané');
+    await page.click('button:has-text("Inscrire un adhérent")');
+    await page.waitForSelector('td:has-text("Gavinané")');
+    await page.click('button[aria-label="Modifier : Bakary Diarra"]');
+    await page.locator('td form').getByLabel('Ville', { exact: true }).fill('Kayes');
+    await page.click('td form button:has-text("Enregistrer")');
+    await page.waitForSelector('td:has-text("Kayes")');
+    expect(await page.$('td form')).toBeNull();
+    await page.context().close();
+  });
+
   it('fits a 360-pixel phone and a 1024×768 screen, with labels on every field', async () => {
     for (const [w, h] of [
       [360, 740],

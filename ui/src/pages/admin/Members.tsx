@@ -1,12 +1,9 @@
 /** The association's members: the list, its CSV export, and (for its heads) add and remove. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { createAction, fmt, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
-import { today } from '../../forms/index.js';
+import { createAction, fmt, t, api, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { MemberForm, type MemberFields } from './MemberForm.js';
 import type { Member } from './types.js';
-
-const EMPTY = { firstName: '', lastName: '', email: '', phone: '', town: '', joinedOn: '', role: '' };
-type MemberForm = typeof EMPTY;
 
 export function Members(): JSX.Element {
   const space = useSpace();
@@ -16,16 +13,20 @@ export function Members(): JSX.Element {
     () => space() && base(),
     (p) => api.get<{ items: Member[] }>(p),
   );
-  const [form, setForm] = createSignal<MemberForm>({ ...EMPTY, joinedOn: today() });
-  const set = (k: keyof MemberForm) => (e: { currentTarget: HTMLInputElement }) => setForm({ ...form(), [k]: e.currentTarget.value });
-  const orNull = (s: string) => (s.trim() ? s.trim() : null);
+  const [editing, setEditing] = createSignal<string>();
 
-  const add = createAction(async () => {
-    const f = form();
-    await api.send('POST', base(), { firstName: f.firstName, lastName: f.lastName, email: orNull(f.email), phone: orNull(f.phone), town: orNull(f.town), joinedOn: f.joinedOn, role: f.role });
-    setForm({ ...EMPTY, joinedOn: today() });
+  async function add(fields: MemberFields): Promise<void> {
+    await api.send('POST', base(), fields);
     await refetch();
-  });
+  }
+  async function change(m: Member, fields: MemberFields): Promise<void> {
+    // Only the fields that changed: another head may have changed the others meanwhile.
+    const changed: Partial<MemberFields> = {};
+    for (const k of Object.keys(fields) as Array<keyof MemberFields>) if (fields[k] !== m[k]) (changed as Record<string, unknown>)[k] = fields[k];
+    if (Object.keys(changed).length > 0) await api.send('PATCH', `${base()}/${encodeURIComponent(m.id)}`, changed);
+    setEditing(undefined);
+    await refetch();
+  }
   const remove = createAction(async (m: Member) => {
     if (!window.confirm(t('members.removeConfirm', { name: `${m.firstName} ${m.lastName}` }))) return;
     await api.send('DELETE', `${base()}/${encodeURIComponent(m.id)}`);
@@ -62,27 +63,41 @@ export function Members(): JSX.Element {
                 <tbody>
                   <For each={l().items}>
                     {(m) => (
-                      <tr>
-                        <th scope="row">
-                          {m.lastName} {m.firstName}
-                          <Show when={m.role}>
-                            <span class="muted">{m.role}</span>
+                      <>
+                        <tr>
+                          <th scope="row">
+                            {m.lastName} {m.firstName}
+                            <Show when={m.role}>
+                              <span class="muted">{m.role}</span>
+                            </Show>
+                            <Show when={m.email}>
+                              <span class="muted">{m.email}</span>
+                            </Show>
+                          </th>
+                          <td>{m.town ?? ''}</td>
+                          <td class="hide-narrow">{m.phone ?? ''}</td>
+                          <td class="hide-narrow">{fmt.date(m.joinedOn)}</td>
+                          <Show when={isHead()}>
+                            <td>
+                              <div class="toolbar">
+                                <button type="button" aria-expanded={editing() === m.id} onClick={() => setEditing(editing() === m.id ? undefined : m.id)} aria-label={`${t('app.edit')} : ${m.firstName} ${m.lastName}`}>
+                                  {t('app.edit')}
+                                </button>
+                                <button type="button" onClick={() => void remove.run(m)} aria-label={`${t('members.remove')} : ${m.firstName} ${m.lastName}`}>
+                                  {t('members.remove')}
+                                </button>
+                              </div>
+                            </td>
                           </Show>
-                          <Show when={m.email}>
-                            <span class="muted">{m.email}</span>
-                          </Show>
-                        </th>
-                        <td>{m.town ?? ''}</td>
-                        <td class="hide-narrow">{m.phone ?? ''}</td>
-                        <td class="hide-narrow">{fmt.date(m.joinedOn)}</td>
-                        <Show when={isHead()}>
-                          <td>
-                            <button type="button" onClick={() => void remove.run(m)}>
-                              {t('members.remove')}
-                            </button>
-                          </td>
+                        </tr>
+                        <Show when={editing() === m.id}>
+                          <tr>
+                            <td colSpan={5}>
+                              <MemberForm member={m} submitLabel={t('app.save')} save={(f) => change(m, f)} onCancel={() => setEditing(undefined)} />
+                            </td>
+                          </tr>
                         </Show>
-                      </tr>
+                      </>
                     )}
                   </For>
                 </tbody>
@@ -93,25 +108,7 @@ export function Members(): JSX.Element {
       </Show>
       <Show when={isHead()}>
         <h2>{t('members.add')}</h2>
-        <form
-          class="card"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void add.run();
-          }}
-        >
-          <Field label={t('members.firstName')}>{(id) => <input id={id} required maxlength={100} value={form().firstName} onInput={set('firstName')} />}</Field>
-          <Field label={t('members.lastName')}>{(id) => <input id={id} required maxlength={100} value={form().lastName} onInput={set('lastName')} />}</Field>
-          <Field label={t('members.town')}>{(id) => <input id={id} maxlength={100} value={form().town} onInput={set('town')} />}</Field>
-          <Field label={t('members.phone')}>{(id) => <input id={id} type="tel" maxlength={40} value={form().phone} onInput={set('phone')} />}</Field>
-          <Field label={t('members.email')}>{(id) => <input id={id} type="email" maxlength={200} value={form().email} onInput={set('email')} />}</Field>
-          <Field label={t('members.role')}>{(id) => <input id={id} maxlength={100} value={form().role} onInput={set('role')} />}</Field>
-          <Field label={t('members.joinedOn')}>{(id) => <input id={id} type="date" required value={form().joinedOn} onInput={set('joinedOn')} />}</Field>
-          <ErrorNote error={add.error()} />
-          <button type="submit" class="primary" disabled={add.busy()}>
-            {t('members.add')}
-          </button>
-        </form>
+        <MemberForm submitLabel={t('members.add')} save={add} />
       </Show>
     </section>
   );
