@@ -190,6 +190,26 @@ describe.skipIf(!found)('workspace in Chromium', () => {
     await page.context().close();
   });
 
+  it('adds a ledger entry in euros, then corrects its amount', async () => {
+    const page = await open(1024, 768);
+    await page.goto(`${base}/s/${SPACE}/ledger`);
+    await logIn(page);
+    await page.waitForSelector('#ledger-title');
+    const form = page.locator('form.card').last();
+    await form.getByLabel('Libellé', { exact: true }).fill('Subvention');
+    await form.getByLabel('Montant (en euros)', { exact: true }).fill('1 500,50');
+    await page.click('button:has-text("Ajouter une écriture")');
+    await page.waitForSelector('td:has-text("500,50")');
+    await page.click('button[aria-label="Modifier : Subvention"]');
+    const edit = page.locator('td form');
+    expect(await edit.getByLabel('Montant (en euros)', { exact: true }).inputValue()).toBe('1500,50');
+    await edit.getByLabel('Montant (en euros)', { exact: true }).fill('1600');
+    await edit.locator('button:has-text("Enregistrer")').click();
+    await page.waitForSelector('td:has-text("600,00")');
+    expect(await page.$('td form')).toBeNull();
+    await page.context().close();
+  });
+
   it('fits a 360-pixel phone and a 1024×768 screen, with labels on every field', async () => {
     for (const [w, h] of [
       [360, 740],

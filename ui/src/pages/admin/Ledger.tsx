@@ -1,8 +1,8 @@
 /** The ledger: entries with their running balance, totals, CSV export, and new entries. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { createAction, fmt, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
-import { parseMoney, today } from '../../forms/index.js';
+import { createAction, fmt, t, api, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { LedgerForm, type EntryFields } from './LedgerForm.js';
 import type { Ledger as LedgerView, LedgerLine } from './types.js';
 
 export function Ledger(): JSX.Element {
@@ -12,20 +12,20 @@ export function Ledger(): JSX.Element {
     () => space() && base(),
     (p) => api.get<LedgerView>(p),
   );
-  const [date, setDate] = createSignal(today());
-  const [label, setLabel] = createSignal('');
-  const [amount, setAmount] = createSignal('');
-  const [direction, setDirection] = createSignal<'receipt' | 'expense'>('receipt');
-  const [category, setCategory] = createSignal('');
+  const [editing, setEditing] = createSignal<string>();
 
-  const add = createAction(async () => {
-    const cents = parseMoney(amount());
-    if (cents === undefined || cents === 0) throw new Error(t('error.amount'));
-    await api.send('POST', base(), { date: date(), label: label(), amountCents: cents, direction: direction(), category: category() });
-    setLabel('');
-    setAmount('');
+  async function add(fields: EntryFields): Promise<void> {
+    await api.send('POST', base(), fields);
     await refetch();
-  });
+  }
+  async function change(line: LedgerLine, fields: EntryFields): Promise<void> {
+    // Only the fields that changed (the box keeps the last writer per field).
+    const changed: Partial<EntryFields> = {};
+    for (const k of Object.keys(fields) as Array<keyof EntryFields>) if (fields[k] !== line[k]) (changed as Record<string, unknown>)[k] = fields[k];
+    if (Object.keys(changed).length > 0) await api.send('PATCH', `${base()}/${encodeURIComponent(line.id)}`, changed);
+    setEditing(undefined);
+    await refetch();
+  }
   const remove = createAction(async (line: LedgerLine) => {
     if (!window.confirm(t('ledger.removeConfirm', { label: line.label }))) return;
     await api.send('DELETE', `${base()}/${encodeURIComponent(line.id)}`);
@@ -75,23 +75,37 @@ export function Ledger(): JSX.Element {
                   <tbody>
                     <For each={l().items}>
                       {(line) => (
-                        <tr>
-                          <td>{fmt.date(line.date)}</td>
-                          <th scope="row">
-                            {line.label}
-                            <Show when={line.category}>
-                              <span class="muted">{line.category}</span>
-                            </Show>
-                          </th>
-                          <td class="num">{line.direction === 'receipt' ? fmt.money(line.amountCents) : ''}</td>
-                          <td class="num">{line.direction === 'expense' ? fmt.money(line.amountCents) : ''}</td>
-                          <td class="num hide-narrow">{fmt.money(line.balanceCents)}</td>
-                          <td>
-                            <button type="button" onClick={() => void remove.run(line)} aria-label={`${t('ledger.remove')} : ${line.label}`}>
-                              ✕
-                            </button>
-                          </td>
-                        </tr>
+                        <>
+                          <tr>
+                            <td>{fmt.date(line.date)}</td>
+                            <th scope="row">
+                              {line.label}
+                              <Show when={line.category}>
+                                <span class="muted">{line.category}</span>
+                              </Show>
+                            </th>
+                            <td class="num">{line.direction === 'receipt' ? fmt.money(line.amountCents) : ''}</td>
+                            <td class="num">{line.direction === 'expense' ? fmt.money(line.amountCents) : ''}</td>
+                            <td class="num hide-narrow">{fmt.money(line.balanceCents)}</td>
+                            <td>
+                              <div class="toolbar">
+                                <button type="button" aria-expanded={editing() === line.id} onClick={() => setEditing(editing() === line.id ? undefined : line.id)} aria-label={`${t('app.edit')} : ${line.label}`}>
+                                  ✎
+                                </button>
+                                <button type="button" onClick={() => void remove.run(line)} aria-label={`${t('ledger.remove')} : ${line.label}`}>
+                                  ✕
+                                </button>
+                              </div>
+                            </td>
+                          </tr>
+                          <Show when={editing() === line.id}>
+                            <tr>
+                              <td colSpan={6}>
+                                <LedgerForm entry={line} submitLabel={t('app.save')} save={(f) => change(line, f)} onCancel={() => setEditing(undefined)} />
+                              </td>
+                            </tr>
+                          </Show>
+                        </>
                       )}
                     </For>
                   </tbody>
@@ -102,31 +116,7 @@ export function Ledger(): JSX.Element {
         )}
       </Show>
       <h2>{t('ledger.add')}</h2>
-      <form
-        class="card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add.run();
-        }}
-      >
-        <Field label={t('ledger.date')}>{(id) => <input id={id} type="date" required value={date()} onInput={(e) => setDate(e.currentTarget.value)} />}</Field>
-        <Field label={t('ledger.label')}>{(id) => <input id={id} required maxlength={200} value={label()} onInput={(e) => setLabel(e.currentTarget.value)} />}</Field>
-        <fieldset class="field">
-          <legend>{t('ledger.direction')}</legend>
-          <label class="choice">
-            <input type="radio" name="direction" checked={direction() === 'receipt'} onChange={() => setDirection('receipt')} /> {t('ledger.receipt')}
-          </label>
-          <label class="choice">
-            <input type="radio" name="direction" checked={direction() === 'expense'} onChange={() => setDirection('expense')} /> {t('ledger.expense')}
-          </label>
-        </fieldset>
-        <Field label={t('ledger.amount')}>{(id) => <input id={id} inputmode="decimal" required value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} />}</Field>
-        <Field label={t('ledger.category')}>{(id) => <input id={id} maxlength={100} value={category()} onInput={(e) => setCategory(e.currentTarget.value)} />}</Field>
-        <ErrorNote error={add.error()} />
-        <button type="submit" class="primary" disabled={add.busy()}>
-          {t('ledger.add')}
-        </button>
-      </form>
+      <LedgerForm submitLabel={t('ledger.add')} save={add} />
     </section>
   );
 }
