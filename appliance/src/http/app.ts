@@ -1,7 +1,8 @@
 /**
  * The workspace's HTTP application: /healthz, the JSON API under /api/v1 and its OpenAPI
- * document. Rooms bring their own routers; this file only wires them and the edges
- * (body limits, sessions, security headers, errors).
+ * document, and the workspace web app (static.ts) at every other address. Rooms bring
+ * their own routers; this file only wires them and the edges (body limits, sessions,
+ * security headers, errors).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -9,10 +10,10 @@ import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
 import { revalidateMemos, sql } from '../db/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
 import { sessionMiddleware } from './session.js';
-import { homePage } from './home.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { captivePortal } from './captive.js';
 import { spaceGate } from './space-gate.js';
+import { workspace } from './static.js';
 import type { ApiEnv, Services } from './context.js';
 
 export const API_PREFIX = '/api/v1';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly version?: string;
   /** The box's names (the first is where the captive page sends foreign requests); see captive.ts. */
   readonly publicNames?: readonly string[];
+  /** The built workspace app (ui/dist/workspace unless given). */
+  readonly workspaceDir?: string;
 }
 
 export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
@@ -50,7 +53,6 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     addSecurityHeaders(c.res);
   });
 
-  app.get('/', homePage);
   app.get('/healthz', (c) => {
     const { db, site } = opts.services;
     sql(db, 'SELECT 1').get();
@@ -82,5 +84,6 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
   app.all(`${API_PREFIX}/*`, () => {
     throw new NotFoundError("Cette adresse de l'API n'existe pas.");
   });
+  app.get('*', workspace(opts.workspaceDir));
   return app;
 }

@@ -1,0 +1,86 @@
+/**
+ * The frame of every page: a header with the site, the main links and the language, and
+ * the page itself, or the login when nobody is logged in. Works from 360 px wide up.
+ */
+import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
+import { For, Match, Switch, createEffect, on, type JSX } from 'solid-js';
+import { LANGS, type Lang } from '../i18n/index.js';
+import { Login } from './Login.js';
+import { Setup } from './Setup.js';
+import { lang, setLang, t } from './locale.js';
+import { loadSession, logOut, session, sessionInfo, site } from './session.js';
+import { ErrorNote, Loading } from './ui.js';
+
+const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
+
+export function Shell(props: RouteSectionProps): JSX.Element {
+  const location = useLocation();
+  // After a move to another page, a screen reader starts at the new page's content.
+  createEffect(
+    on(
+      () => location.pathname,
+      () => document.getElementById('main')?.focus(),
+      { defer: true },
+    ),
+  );
+  createEffect(() => {
+    const name = site()?.siteName;
+    document.title = name ? `${t('app.name')} — ${name}` : t('app.name');
+  });
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <A href="/" class="brand" end>
+          {t('app.name')}
+          <span class="site">{site()?.siteName ?? ''}</span>
+        </A>
+        <nav aria-label={t('app.menu')}>
+          {sessionInfo() && (
+            <>
+              <A href="/" end>
+                {t('app.home')}
+              </A>
+              <A href="/sync">{t('app.sync')}</A>
+              {sessionInfo()?.account.boxAdmin && <A href="/admin">{t('admin.link')}</A>}
+              <button type="button" class="link" onClick={() => void logOut()}>
+                {t('app.logout')}
+              </button>
+            </>
+          )}
+          <label class="lang">
+            <span class="visually-hidden">{t('app.language')}</span>
+            <select onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+              <For each={LANGS}>
+                {(l) => (
+                  <option value={l} lang={l} selected={l === lang()}>
+                    {LANG_NAMES[l]}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+        </nav>
+      </header>
+      <main id="main" tabindex="-1">
+        <Switch>
+          <Match when={session().kind === 'loading'}>
+            <Loading />
+          </Match>
+          <Match when={session().kind === 'unreachable'}>
+            <ErrorNote error={new Error((session() as { message: string }).message)} onRetry={() => void loadSession()} />
+          </Match>
+          <Match when={session().kind === 'out' && site()?.setUp === false}>
+            <Setup />
+          </Match>
+          <Match when={session().kind === 'out'}>
+            <Login expired={(session() as { expired: boolean }).expired} />
+          </Match>
+          <Match when={session().kind === 'in'}>{props.children}</Match>
+        </Switch>
+      </main>
+    </>
+  );
+}

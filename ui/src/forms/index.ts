@@ -1,0 +1,1 @@
+export { localInstant, parseMoney, today } from './parse.js';

@@ -1,0 +1,2 @@
+export { DocumentList } from './DocumentList.js';
+export { DocumentPage } from './DocumentPage.js';

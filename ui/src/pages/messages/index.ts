@@ -1,0 +1,2 @@
+export { Threads } from './Threads.js';
+export { ThreadPage } from './ThreadPage.js';

@@ -1,0 +1,1 @@
+export { SyncPage, linkName, linkSentence, peerSentences } from './SyncPage.js';
