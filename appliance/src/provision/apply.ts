@@ -19,7 +19,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, sym
 import { dirname, join } from 'node:path';
 import { performSetup } from '../setup/index.js';
 import { enroll, EnrollmentError, readEnrollmentFile, readRelayConfig, type EnrollmentFile } from '../relay-link/index.js';
-import type { Services } from '../http/context.js';
+import type { Services } from '../http/index.js';
 import { parseProvision, PROVISION_FILE, ProvisionError, withoutSecrets, type Provision } from './file.js';
 
 /** Names on the boot partition. */
