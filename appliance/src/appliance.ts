@@ -3,7 +3,7 @@
  * as one service. Everything from outside (clock, randomness, where data lives, which
  * port) is given here, so tests can run many in one process.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readUpdateState } from './update/index.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -54,7 +54,17 @@ export interface ApplianceOptions {
   readonly health?: boolean | HealthOptions;
   /** The box's names on the network; the first is where the captive page sends (default solidaire.local). */
   readonly publicNames?: readonly string[];
+  /**
+   * Where updates live (update/apply.ts's layout: releases, the `current` link, the outcome
+   * of the last one, the updates folder): /var/lib/solidaire on the image, beside the data
+   * folder. Default: the data folder itself.
+   */
+  readonly updatesRoot?: string;
+  /** The public key releases must be signed with (default RELEASE_KEY_FILE, in the read-only system). */
+  readonly releaseKeyFile?: string;
 }
+
+export const RELEASE_KEY_FILE = '/usr/share/solidaire/release-key.pub';
 
 /** The release's version: the root package.json's (a release bundle is built with it). */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -117,6 +127,12 @@ export class Appliance {
       secureCookies: opts.secureCookies ?? false,
       network,
       ...(opts.health ? { health: this.healthAgent(db, clock) } : {}),
+      updates: {
+        root: opts.updatesRoot ?? opts.dataDir,
+        dir: join(opts.updatesRoot ?? opts.dataDir, 'updates'),
+        keyFile: opts.releaseKeyFile ?? RELEASE_KEY_FILE,
+        version: VERSION,
+      },
     };
     this.app = createApp({
       services: this.services,
@@ -151,9 +167,9 @@ export class Appliance {
     });
     await this.services.network.start();
     this.services.health?.start();
-    // What the last update did (update/apply.ts writes it beside the data folder): in the
+    // What the last update did (update/apply.ts writes it in the updates root): in the
     // box's recent log, which the relay collects.
-    const update = readUpdateState(dirname(this.opts.dataDir));
+    const update = readUpdateState(this.services.updates.root);
     if (update) this.note(`mise à jour ${update.version} : ${update.result === 'applied' ? `installée (avant : ${update.previous})` : `annulée, ${update.reason}`}`);
     await this.startRelayLink();
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

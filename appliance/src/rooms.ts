@@ -25,6 +25,8 @@ import { contentRoutes, CONTENT_STREAMED_BODIES, packPinObservers } from './cont
 // room imports: sync
 import { syncRoutes } from './network/index.js';
 import { bundleRoutes, BUNDLE_STREAMED_BODIES } from './bundle/index.js';
+// room imports: update
+import { updateRoutes, UPDATE_STREAMED_BODIES } from './update/index.js';
 // room imports: health
 import { healthRoutes } from './health/index.js';
 
@@ -49,6 +51,8 @@ export function roomRouters(): RoomRouter[] {
     // routers: sync
     syncRoutes(),
     bundleRoutes(),
+    // routers: update
+    updateRoutes(),
     // routers: health
     healthRoutes(),
   ];
@@ -62,6 +66,8 @@ export const streamedBodies: RegExp[] = [
   ...CONTENT_STREAMED_BODIES,
   // streamed: bundle
   ...BUNDLE_STREAMED_BODIES,
+  // streamed: update
+  ...UPDATE_STREAMED_BODIES,
 ];
 
 export function recordObservers(_db: Db, siteId: () => string): Map<string, RecordObserver[]> {

@@ -4,16 +4,15 @@
  * verified and applied like `solidaire bundle import`).
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter, requireAccount, type ApiContext, type Services } from '../http/context.js';
 import { ErrorSchema, errorResponses, json, jsonBody } from '../http/schemas.js';
-import { BadRequestError, ForbiddenError, PayloadTooLargeError, QuotaExceededError } from '../errors/index.js';
+import { ForbiddenError } from '../errors/index.js';
+import { receiveUpload, removeStaleUploads } from '../http/index.js';
 import { Entitlements, hostsWithGrants } from '../federation/index.js';
 import { publicKeyOf } from '../identity/index.js';
 import { exportBundle } from './export.js';
@@ -106,10 +105,10 @@ export function bundleRoutes() {
       const s = c.get('services');
       const dir = uploadDir(s);
       await mkdir(dir, { recursive: true });
-      await removeStale(dir, Date.now()); // file times are the system's, not the box clock's
+      await removeStaleUploads(dir);
       const tmp = join(dir, `${randomBytes(12).toString('hex')}.bundle`);
       try {
-        await receive(c.req.raw.body, tmp);
+        await receiveUpload(c.req.raw.body, tmp, MAX_UPLOAD_BYTES, { what: 'le paquet', nothingDone: "Rien n'a été importé." });
         return c.json(await importBundle(bundleDeps(s), tmp), 200);
       } finally {
         await rm(tmp, { force: true });
@@ -127,31 +126,4 @@ function requireBoxAdmin(c: ApiContext): void {
 /** Uploaded bundles wait beside the database (the data partition), never in a RAM /tmp. */
 function uploadDir(s: Services): string {
   return s.db.name === ':memory:' ? join(tmpdir(), 'solidaire-bundles') : join(dirname(s.db.name), 'bundles-incoming');
-}
-
-/** Uploads left by a crash or a cut connection, a day old or more. */
-async function removeStale(dir: string, now: number): Promise<void> {
-  for (const f of await readdir(dir)) {
-    const p = join(dir, f);
-    const st = await stat(p).catch(() => undefined);
-    if (st && now - st.mtimeMs > 24 * 3600_000) await rm(p, { force: true });
-  }
-}
-
-async function receive(body: ReadableStream<Uint8Array> | null, path: string): Promise<void> {
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      size += chunk.length;
-      cb(size > MAX_UPLOAD_BYTES ? new PayloadTooLargeError(`Un paquet importé par le navigateur ne peut pas dépasser ${MAX_UPLOAD_BYTES / 1024 ** 3} Go.`) : null, chunk);
-    },
-  });
-  try {
-    await pipeline(body ?? Readable.from([]), meter, createWriteStream(path, { flags: 'wx' }));
-  } catch (e) {
-    if (e instanceof PayloadTooLargeError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOSPC') throw new QuotaExceededError("Le disque de la boîte est plein : le paquet n'a pas pu être reçu. Rien n'a été importé.");
-    throw new BadRequestError("L'envoi du paquet a été interrompu : recommencez. Rien n'a été importé.", 'upload_interrupted');
-  }
 }

@@ -79,6 +79,7 @@ interface ApplianceCliOptions {
   shutdownCommand: string;
   shutdownDryRun: boolean;
   name: string[];
+  updates?: string;
 }
 
 function healthOptions(o: ApplianceCliOptions): HealthOptions | false {
@@ -144,6 +145,7 @@ export function program(): Command {
     .option('--shutdown-below <pct>', 'charge en dessous de laquelle la boîte s’éteint proprement', percent, 10)
     .option('--shutdown-command <cmd>', 'commande d’arrêt quand la batterie est vide', 'systemctl poweroff')
     .option('--shutdown-dry-run', 'batterie vide : seulement noter l’arrêt, sans éteindre', false)
+    .option('--updates <dir>', 'dossier des mises à jour (versions, état de la dernière) ; défaut : le dossier des données')
     .option('--name <host>', 'nom de la boîte sur le réseau (répétable ; le premier reçoit les visiteurs du Wi-Fi ; défaut solidaire.local)', collect, [])
     .action(async (o: ApplianceCliOptions) => {
       const peers = [...o.lanPeer.map((address) => ({ address, link: LAN_LINK })), ...o.peer];
@@ -156,6 +158,7 @@ export function program(): Command {
         peers,
         health: healthOptions(o),
         ...(o.name.length ? { publicNames: o.name } : {}),
+        ...(o.updates ? { updatesRoot: resolve(o.updates) } : {}),
         ...(o.syncEvery ? { syncEveryMs: Math.round(o.syncEvery * 1000) } : {}),
       });
       const url = await appliance.start();

@@ -38,6 +38,8 @@ export interface Services {
   readonly network: Network;
   /** The box's health agent, when it runs (Appliance option `health`). */
   readonly health?: HealthAgent;
+  /** Where releases wait to be installed, and the key they must be signed with (update/). */
+  readonly updates: { readonly root: string; readonly dir: string; readonly keyFile: string; readonly version: string };
 }
 
 export interface ApiEnv {

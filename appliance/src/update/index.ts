@@ -4,3 +4,4 @@ export {
   applyUpdate, currentRelease, readUpdateState, systemdService, healthzAnswers, DB_FILE, STATE_FILE,
   type ApplyUpdateOptions, type ServiceControl, type UpdateLayout, type UpdateState,
 } from './apply.js';
+export { updateRoutes, UPDATE_STREAMED_BODIES, MAX_RELEASE_BYTES } from './routes.js';
