@@ -92,6 +92,20 @@ describe('image-build, checked by the tools of what it configures', () => {
     expect(verify.stderr).toMatch(/protect system value.*strictement/i);
   });
 
+  it('systemd-tmpfiles makes the data partition’s folders, owned as they must be', () => {
+    if (!has('systemd-tmpfiles')) return;
+    const root = stagedRoot();
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0::/root:/bin/sh\nsolidaire:x:990:990::/var/lib/solidaire:/usr/sbin/nologin\n');
+    writeFileSync(join(root, 'etc/group'), 'root:x:0:\nsolidaire:x:990:\n');
+    const r = spawnSync('systemd-tmpfiles', [`--root=${root}`, '--create', join(root, 'etc/tmpfiles.d/solidaire.conf')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const mode = (p: string) => (statSync(join(root, 'var/lib/solidaire', p)).mode & 0o777).toString(8);
+    expect([mode('data'), mode('updates'), mode('releases'), mode('snapshots')]).toEqual(['750', '750', '755', '700']);
+    if (process.getuid?.() === 0) expect(statSync(join(root, 'var/lib/solidaire/updates')).uid).toBe(990);
+  });
+
   it('dnsmasq accepts its configuration', () => {
     if (!has('dnsmasq')) return;
     const out = execFileSync('dnsmasq', ['--test', `--conf-file=${join(OVERLAY, 'etc/dnsmasq.d/solidaire.conf')}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
