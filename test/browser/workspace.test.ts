@@ -3,7 +3,7 @@
  * by a real appliance over HTTP: what a newcomer does, on a phone and on an old PC's
  * screen. Skipped, saying so, where /usr/bin/chromium is absent (apt-get install chromium).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,6 +14,7 @@ import { performSetup } from '../../appliance/src/setup/index.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct-horse-battery';
 const SPACE = 'givors-gavinane';
+const SCREENSHOTS = join(import.meta.dirname, '../e2e/screenshots');
 const found = existsSync(CHROMIUM);
 if (!found && process.env.SOLIDAIRE_REQUIRE_TOOLS) throw new Error(`no Chromium at ${CHROMIUM}: install it (see .ci/run)`);
 if (!found) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
@@ -28,6 +29,7 @@ describe.skipIf(!found)('workspace in Chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'solidaire-browser-'));
+    mkdirSync(SCREENSHOTS, { recursive: true });
     box = new Appliance({ dataDir: dir, port: 0, host: '127.0.0.1', logError: () => {} });
     const s = box.services;
     await performSetup(s, { siteName: 'Grigny', admin: { username: 'admin', displayName: 'Admin', password: PASSWORD } });
@@ -223,6 +225,9 @@ describe.skipIf(!found)('workspace in Chromium', () => {
         await page.goto(base + path);
         await page.waitForSelector('main h1');
         await checkPage(page, `${path} at ${w}px`);
+        // For a person to look at (git-ignored): every main page at both sizes, on every run.
+        const name = path === '/' ? 'accueil' : path.split('/').at(-1);
+        await page.screenshot({ path: join(SCREENSHOTS, `espace-${name}-${w}x${h}.png`), fullPage: true });
       }
       await page.context().close();
     }
