@@ -4,7 +4,7 @@ export { lang, setLang, t, tn, fmt } from './locale.js';
 export { createAction, type Action } from './action.js';
 export { draft, type Draft } from './drafts.js';
 export { draftForm, type DraftForm } from './draft-form.js';
-export { ErrorNote, Field, Info, Loading } from './ui.js';
+export { ErrorNote, Field, FormActions, Info, Loading } from './ui.js';
 export { SpaceFrame, spacePath, useSpace } from './Space.js';
 export { Spaces, roleName } from './Spaces.js';
 export { Shell } from './Shell.js';

@@ -1,4 +1,4 @@
-/** Small pieces every page uses: an error note, a loading line, a labelled field. */
+/** Small pieces every page uses: an error note, a loading line, a labelled field, a form's buttons. */
 import { Show, createUniqueId, type JSX } from 'solid-js';
 import { t } from './locale.js';
 
@@ -58,5 +58,24 @@ export function Field(props: FieldProps): JSX.Element {
         </p>
       </Show>
     </div>
+  );
+}
+
+/** The end of a form: what went wrong, the submit button (off while busy), and Cancel when it can be. */
+export function FormActions(props: { error: unknown; busy: boolean; submitLabel: string; onCancel?: () => void }): JSX.Element {
+  return (
+    <>
+      <ErrorNote error={props.error} />
+      <div class="toolbar">
+        <button type="submit" class="primary" disabled={props.busy}>
+          {props.submitLabel}
+        </button>
+        <Show when={props.onCancel}>
+          <button type="button" onClick={() => props.onCancel?.()}>
+            {t('app.cancel')}
+          </button>
+        </Show>
+      </div>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 /** A ledger entry as a form: to add one, or to correct one (only what changed is sent). */
 import { createSignal, type JSX } from 'solid-js';
-import { createAction, ErrorNote, Field, lang, t } from '../../app/index.js';
+import { createAction, Field, FormActions, lang, t } from '../../app/index.js';
 import { parseMoney, today } from '../../forms/index.js';
 import type { LedgerLine } from './types.js';
 
@@ -57,17 +57,7 @@ export function LedgerForm(props: Props): JSX.Element {
       </fieldset>
       <Field label={t('ledger.amount')}>{(id) => <input id={id} inputmode="decimal" required value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} />}</Field>
       <Field label={t('ledger.category')}>{(id) => <input id={id} maxlength={100} value={category()} onInput={(e) => setCategory(e.currentTarget.value)} />}</Field>
-      <ErrorNote error={run.error()} />
-      <div class="toolbar">
-        <button type="submit" class="primary" disabled={run.busy()}>
-          {props.submitLabel}
-        </button>
-        {props.onCancel && (
-          <button type="button" onClick={() => props.onCancel?.()}>
-            {t('app.cancel')}
-          </button>
-        )}
-      </div>
+      <FormActions error={run.error()} busy={run.busy()} submitLabel={props.submitLabel} {...(props.onCancel ? { onCancel: props.onCancel } : {})} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 /** A member's card as a form: to add a member, or to change one (only what changed is sent). */
 import { createSignal, type JSX } from 'solid-js';
-import { createAction, ErrorNote, Field, t } from '../../app/index.js';
+import { createAction, Field, FormActions, t } from '../../app/index.js';
 import { today } from '../../forms/index.js';
 import type { Member } from './types.js';
 
@@ -49,17 +49,7 @@ export function MemberForm(props: Props): JSX.Element {
       <Field label={t('members.email')}>{(id) => <input id={id} type="email" maxlength={200} value={form().email} onInput={set('email')} />}</Field>
       <Field label={t('members.role')}>{(id) => <input id={id} maxlength={100} value={form().role} onInput={set('role')} />}</Field>
       <Field label={t('members.joinedOn')}>{(id) => <input id={id} type="date" required value={form().joinedOn} onInput={set('joinedOn')} />}</Field>
-      <ErrorNote error={run.error()} />
-      <div class="toolbar">
-        <button type="submit" class="primary" disabled={run.busy()}>
-          {props.submitLabel}
-        </button>
-        {props.onCancel && (
-          <button type="button" onClick={() => props.onCancel?.()}>
-            {t('app.cancel')}
-          </button>
-        )}
-      </div>
+      <FormActions error={run.error()} busy={run.busy()} submitLabel={props.submitLabel} {...(props.onCancel ? { onCancel: props.onCancel } : {})} />
     </form>
   );
 }
