@@ -4,3 +4,4 @@ export { errorBody, statusOf, onError } from './errors.js';
 export { ResponseCache, cachedJson, notModified } from './response-cache.js';
 export { SESSION_COOKIE, CSRF_HEADER } from './session.js';
 export * from './schemas.js';
+export { workspace, singlePageApp, WORKSPACE_CSP, type SinglePageOptions } from './static.js';
