@@ -119,8 +119,12 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       await page.waitForSelector('h1:has-text("Youri")');
       await page.selectOption('select[name=action]', 'collect-logs');
       await page.click('form.command button[type=submit]');
-      await page.waitForSelector('li[data-state="done"]', { timeout: 30_000 });
-      expect(await page.textContent('li[data-state="done"]')).toContain('Fait');
+      // Newest first: the one just sent, waiting until the box takes it, then done.
+      const sent = 'ul.commands li:first-child';
+      await page.waitForSelector(`${sent}[data-state="done"]`, { timeout: 30_000 });
+      expect(await page.textContent(sent)).toContain('Fait');
+      await page.click(`${sent} summary`);
+      expect(await page.textContent(`${sent} pre.result`)).not.toBe('');
       // Every chart asked for is drawn (uPlot's canvas) or says it has no readings yet.
       await page.click('button:has-text("7 jours")');
       await noSidewaysScroll(page, `site ${size.name}`);

@@ -36,7 +36,7 @@ export function Chart(props: { site: string; metric: string; label: string; peri
     plot?.destroy();
     plot = undefined;
     if (!box || !data || data.length === 0) return;
-    plot = new uPlot(options(props.label, tag, width()), toColumns(data), box);
+    plot = new uPlot(options(props.label, tag, width(), props.period), toColumns(data), box);
   });
 
   return (
@@ -55,18 +55,28 @@ function toColumns(points: readonly Point[]): uPlot.AlignedData {
   return [points.map((p) => p.at / 1000), points.map((p) => p.mean), points.map((p) => p.min), points.map((p) => p.max)];
 }
 
-function options(label: string, tag: string, width: number): uPlot.Options {
-  const time = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const SPAN_S: Readonly<Record<Period, number>> = { '24h': 24 * 3600, '7d': 7 * 24 * 3600, '30d': 30 * 24 * 3600 };
+
+/** The whole period on the time axis (a new site has a few points at its right end), its ticks in the reader's language. */
+function options(label: string, tag: string, width: number, period: Period): uPlot.Options {
+  const point = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const tick = new Intl.DateTimeFormat(tag, period === '24h' ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' });
+  const number = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+  const now = Date.now() / 1000;
   return {
     width,
     height: 180,
     legend: { show: false },
+    scales: { x: { time: true, range: () => [now - SPAN_S[period], now] } },
     series: [
-      { value: (_u, v) => (v == null ? '' : time.format(new Date(v * 1000))) },
-      { label, stroke: '#1f5f8b', width: 2 },
-      { label: 'min', stroke: '#9cc3dd', width: 1 },
-      { label: 'max', stroke: '#9cc3dd', width: 1 },
+      { value: (_u, v) => (v == null ? '' : point.format(new Date(v * 1000))) },
+      { label, stroke: '#1f5f8b', width: 2, points: { size: 6 } },
+      { label: 'min', stroke: '#9cc3dd', width: 1, points: { show: false } },
+      { label: 'max', stroke: '#9cc3dd', width: 1, points: { show: false } },
     ],
-    axes: [{ values: (_u, splits) => splits.map((v) => time.format(new Date(v * 1000))) }, { size: 50 }],
+    axes: [
+      { values: (_u, splits) => splits.map((v) => tick.format(new Date(v * 1000))), space: 70 },
+      { size: 64, values: (_u, splits) => splits.map((v) => number.format(v)) },
+    ],
   };
 }
