@@ -117,9 +117,12 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       await logIn(page);
       await page.click('a:has-text("Youri")');
       await page.waitForSelector('h1:has-text("Youri")');
+      await page.waitForSelector('form.command');
+      const before = await page.evaluate<number>("document.querySelectorAll('ul.commands li').length");
       await page.selectOption('select[name=action]', 'collect-logs');
       await page.click('form.command button[type=submit]');
       // Newest first: the one just sent, waiting until the box takes it, then done.
+      await page.waitForSelector(`ul.commands li:nth-child(${before + 1})`);
       const sent = 'ul.commands li:first-child';
       await page.waitForSelector(`${sent}[data-state="done"]`, { timeout: 30_000 });
       expect(await page.textContent(sent)).toContain('Fait');
@@ -146,7 +149,7 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     await page.context().close();
   });
 
-  it('turns a box silent when it stops', async () => {
+  it('turns a box silent when it stops; speaks English when asked', async () => {
     const page = await open(1024, 768);
     await logIn(page);
     await page.waitForSelector('tr[data-site="Grigny"] [data-status="online"]');
@@ -156,6 +159,12 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     expect(await statusOf(page, 'Youri')).toBe('online');
     expect(await page.textContent('tr[data-site="Grigny"]')).toContain('Silencieux');
     await page.screenshot({ path: join(SHOTS, 'dashboard-silent-pc.png'), fullPage: true });
+    // English from the menu, kept for the next page.
+    await page.selectOption('header select', 'en');
+    await page.waitForSelector('tr[data-site="Youri"] >> text=Online');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.reload();
+    await page.waitForSelector('h1:has-text("Sites")');
     await page.context().close();
   }, 60_000);
 

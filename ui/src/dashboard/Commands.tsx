@@ -8,7 +8,7 @@ import { ErrorNote, Field } from './ui.js';
 
 const FAST_MS = 1_500;
 
-export function Commands(props: { site: string }): JSX.Element {
+export function Commands(props: { site: string; name: string }): JSX.Element {
   const [list, reload] = polled(() => relay.commands(props.site), FAST_MS);
   const [action, setAction] = createSignal<CommandAction>('sync-now');
   const [config, setConfig] = createSignal('{}');
@@ -29,6 +29,8 @@ export function Commands(props: { site: string }): JSX.Element {
         return;
       }
     }
+    // A restart cuts the site's work: asked once more, in words.
+    if (action() === 'restart' && !window.confirm(t('site.confirmRestart', { name: props.name }))) return;
     setBusy(true);
     try {
       await relay.send(props.site, action(), args);

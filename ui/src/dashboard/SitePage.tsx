@@ -53,7 +53,7 @@ export function SitePage(): JSX.Element {
                 {(m) => <Chart site={params.id} metric={m} label={t(`metric.${m}` as MessageKey)} period={period()} />}
               </For>
             </div>
-            <Commands site={params.id} />
+            <Commands site={params.id} name={d().site.name} />
             <h2>{t('site.alerts')}</h2>
             <AlertList alerts={d().alerts} />
           </>

@@ -48,6 +48,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'site.action': 'Command',
   'site.config': 'Settings (JSON)',
   'site.configInvalid': 'Settings must be a JSON object, for example {"syncSeconds": 60}.',
+  'site.confirmRestart': 'Restart the box of {name}? The site will be down for a few minutes.',
   'site.queuedNote': 'The site gets it when it next connects.',
   'cmd.sync-now': 'Sync now',
   'cmd.collect-logs': 'Collect logs',

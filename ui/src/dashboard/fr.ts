@@ -49,6 +49,7 @@ export const fr = {
   'site.action': 'Commande',
   'site.config': 'Réglages (JSON)',
   'site.configInvalid': 'Les réglages doivent être un objet JSON, par exemple {"syncSeconds": 60}.',
+  'site.confirmRestart': 'Redémarrer la boîte de {name} ? Le site sera coupé quelques minutes.',
   'site.queuedNote': 'Le site la recevra à sa prochaine connexion.',
   'cmd.sync-now': 'Synchroniser maintenant',
   'cmd.collect-logs': 'Récupérer les journaux',
