@@ -168,6 +168,24 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('shows a site with an active alert as such, and lists the alert', async () => {
+    // Youri says it is too hot, as its health report would: the relay's own rules raise the alert.
+    const youri = full.relay.registry.list().find((s) => s.name === 'Youri')!;
+    full.relay.alerts.update(youri.siteKey!, { temperatureC: 91 });
+    for (const size of SIZES) {
+      const page = await open(size.width, size.height);
+      await logIn(page);
+      await page.waitForSelector('tr[data-site="Youri"] [data-status="alert"]');
+      expect(await page.textContent('tr[data-site="Youri"]')).toContain('Alerte');
+      await page.click('a:has-text("Alertes")');
+      await page.waitForSelector('.alerts li.active >> text=Température du processeur : 91 °C.');
+      expect(await page.textContent('.alerts li.active')).toContain('Youri');
+      await noSidewaysScroll(page, `alerts ${size.name}`);
+      await page.screenshot({ path: join(SHOTS, `dashboard-alert-${size.name}.png`), fullPage: true });
+      await page.context().close();
+    }
+  }, 60_000);
+
   it('loaded nothing from another host and raised no error in the page', () => {
     expect([...hosts]).toEqual([new URL(base).host]);
     expect(pageErrors).toEqual([]);
