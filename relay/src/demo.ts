@@ -47,6 +47,7 @@ export async function startFullDemo(opts: FullDemoOptions): Promise<FullDemo> {
       ...(opts.host ? { host: opts.host } : {}),
       also: [
         `  Relais   ${addresses.http}   (MQTT : ${addresses.mqtt} ; jeton d'administration : ${relay.adminToken})`,
+        `           le tableau de bord : ${addresses.http}/ (avec ce jeton)`,
         `           les sites : curl -H 'Authorization: Bearer ${relay.adminToken}' ${addresses.http}/api/v1/sites`,
       ],
       beforeStart: async (appliance, box) => {

@@ -17,6 +17,7 @@
  *   GET  /api/v1/sites/{id}/health         the newest sample and the metrics known (admin)
  *   GET  /api/v1/sites/{id}/health/{metric}?period=24h|7d|30d|365d   a metric's history (admin)
  *   GET  /metrics                          Prometheus text (admin)
+ *   GET  /*                                the fleet dashboard (dashboard.ts; its own login)
  *
  * Admin routes want `Authorization: Bearer <token>`, the relay's admin token (a file in
  * its data folder, printed at start). Errors are { error: { code, message } } in French.
@@ -30,6 +31,7 @@ import { enrollRequestSchema, type EnrollmentFile, type EnrollResponse } from '@
 import type { Site } from './registry.js';
 import type { CommandView, Presence } from './fleet.js';
 import type { AlertView } from './alerts.js';
+import { dashboard } from './dashboard.js';
 
 export interface RelayApi {
   adminToken: string;
@@ -110,7 +112,7 @@ const errors = {
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
+export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}, opts: { readonly dashboardDir?: string } = {}) {
   const app = new OpenAPIHono({
     defaultHook: (result) => {
       if (!result.success) {
@@ -263,5 +265,7 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}) {
   });
 
   app.doc('/api/v1/openapi.json', { openapi: '3.0.0', info: { title: 'Solidaire — relais', version: '0.1.0' } });
+  // Last, so that no route above changes; API paths fall through it to notFound.
+  app.get('*', dashboard(opts.dashboardDir));
   return app;
 }

@@ -57,6 +57,8 @@ export interface RelayOptions {
   readonly authorityDir?: string;
   /** Where alert changes are posted (JSON), besides the API. */
   readonly webhook?: string;
+  /** The built fleet dashboard (ui/dist/dashboard unless given). */
+  readonly dashboardDir?: string;
   readonly alertThresholds?: Partial<AlertThresholds>;
   /** How often alert rules are evaluated as time passes (default every minute). */
   readonly alertEveryMs?: number;
@@ -216,6 +218,7 @@ export class Relay {
         metrics: () => renderMetrics(this.registry.list(), (key) => this.fleet.presence(key), this.clock.now()),
       },
       (e) => this.opts.onError?.(e),
+      this.opts.dashboardDir ? { dashboardDir: this.opts.dashboardDir } : {},
     );
     const listener = getRequestListener(app.fetch);
     const server = createServer(listener);

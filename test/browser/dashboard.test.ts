@@ -1,0 +1,193 @@
+/**
+ * The fleet dashboard in a real browser (Debian's Chromium, driven by playwright-core),
+ * served by a real relay with the two demo boxes of `npm start` enrolled and reporting:
+ * what a volunteer in Grigny does. Skipped, saying so, where /usr/bin/chromium is absent
+ * (apt-get install chromium); SOLIDAIRE_REQUIRE_TOOLS makes that a failure.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFullDemo, type FullDemo } from '../../relay/src/demo.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../e2e/screenshots/', import.meta.url));
+const found = existsSync(CHROMIUM);
+if (!found && process.env.SOLIDAIRE_REQUIRE_TOOLS) throw new Error(`no Chromium at ${CHROMIUM}: install it (see .ci/run)`);
+if (!found) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+const SIZES = [
+  { name: 'pc', width: 1024, height: 768 },
+  { name: 'phone', width: 360, height: 740 },
+] as const;
+
+describe.skipIf(!found)('fleet dashboard in Chromium', () => {
+  let dir: string;
+  let full: FullDemo;
+  let base: string;
+  let token: string;
+  let browser: Browser;
+  const hosts = new Set<string>();
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'solidaire-dashboard-'));
+    mkdirSync(SHOTS, { recursive: true });
+    full = await startFullDemo({ dataDir: dir, ports: 0, host: '127.0.0.1', log: () => {} });
+    base = full.relay.addresses().http;
+    token = full.relay.adminToken;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await full?.stop().catch(() => {});
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(width: number, height: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on('request', (r) => hosts.add(new URL(r.url()).host));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    return page;
+  }
+
+  async function logIn(page: Page): Promise<void> {
+    await page.goto(base + '/');
+    await page.fill('input[name=token]', token);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('input[name=token]', { state: 'detached' });
+  }
+
+  async function noSidewaysScroll(page: Page, what: string): Promise<void> {
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow, `${what}: scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+
+  const statusOf = (page: Page, site: string) => page.getAttribute(`tr[data-site="${site}"] [data-status]`, 'data-status');
+
+  it('asks for the admin token in French, and says plainly when it is wrong', async () => {
+    const page = await open(1024, 768);
+    await page.goto(base + '/');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    await page.waitForSelector('text=Connexion au relais');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-login-pc.png') });
+    await page.fill('input[name=token]', 'pas-le-bon-jeton');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Ce jeton n’est pas le bon');
+    await page.fill('input[name=token]', token);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Les sites")');
+    // Kept for the browser session: a reload stays logged in.
+    await page.reload();
+    await page.waitForSelector('h1:has-text("Les sites")');
+    await page.context().close();
+  });
+
+  it('shows both sites online, with their state in words, on a PC and on a phone', async () => {
+    for (const size of SIZES) {
+      const page = await open(size.width, size.height);
+      await logIn(page);
+      await page.waitForSelector('tr[data-site="Grigny"] [data-status="online"]');
+      await page.waitForSelector('tr[data-site="Youri"] [data-status="online"]');
+      expect(await page.textContent('tr[data-site="Youri"]')).toContain('En ligne');
+      await noSidewaysScroll(page, `sites ${size.name}`);
+      await page.screenshot({ path: join(SHOTS, `dashboard-sites-${size.name}.png`), fullPage: true });
+
+      await page.click('a:has-text("Alertes")');
+      await page.waitForSelector('h1:has-text("Alertes")');
+      await noSidewaysScroll(page, `alerts ${size.name}`);
+      await page.screenshot({ path: join(SHOTS, `dashboard-alerts-${size.name}.png`), fullPage: true });
+
+      await page.click('a:has-text("Inscrire un site")');
+      await page.waitForSelector('h1:has-text("Inscrire un nouveau site")');
+      await noSidewaysScroll(page, `enroll ${size.name}`);
+      await page.screenshot({ path: join(SHOTS, `dashboard-enroll-${size.name}.png`), fullPage: true });
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it('sends a command to a site and shows its result; the site page has its charts', async () => {
+    for (const size of SIZES) {
+      const page = await open(size.width, size.height);
+      await logIn(page);
+      await page.click('a:has-text("Youri")');
+      await page.waitForSelector('h1:has-text("Youri")');
+      await page.waitForSelector('form.command');
+      const before = await page.evaluate<number>("document.querySelectorAll('ul.commands li').length");
+      await page.selectOption('select[name=action]', 'collect-logs');
+      await page.click('form.command button[type=submit]');
+      // Newest first: the one just sent, waiting until the box takes it, then done.
+      await page.waitForSelector(`ul.commands li:nth-child(${before + 1})`);
+      const sent = 'ul.commands li:first-child';
+      await page.waitForSelector(`${sent}[data-state="done"]`, { timeout: 30_000 });
+      expect(await page.textContent(sent)).toContain('Fait');
+      await page.click(`${sent} summary`);
+      expect(await page.textContent(`${sent} pre.result`)).not.toBe('');
+      // Every chart asked for is drawn (uPlot's canvas) or says it has no readings yet.
+      await page.click('button:has-text("7 jours")');
+      await noSidewaysScroll(page, `site ${size.name}`);
+      await page.screenshot({ path: join(SHOTS, `dashboard-site-${size.name}.png`), fullPage: true });
+      await page.context().close();
+    }
+  }, 90_000);
+
+  it('enrolls a new site and offers its enrollment file', async () => {
+    const page = await open(1024, 768);
+    await logIn(page);
+    await page.click('a:has-text("Inscrire un site")');
+    await page.fill('input[name=name]', 'Gavinané');
+    await page.click('button[type=submit]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Télécharger le fichier")')]);
+    expect(download.suggestedFilename()).toBe('inscription-gavinane.json');
+    await page.click('a:has-text("Sites")');
+    await page.waitForSelector('tr[data-site="Gavinané"] [data-status="pending"]');
+    await page.context().close();
+  });
+
+  it('turns a box silent when it stops; speaks English when asked', async () => {
+    const page = await open(1024, 768);
+    await logIn(page);
+    await page.waitForSelector('tr[data-site="Grigny"] [data-status="online"]');
+    // The box's link says goodbye as it stops (its last will would say it after the keep-alive).
+    await full.demo.appliances[0]!.stop();
+    await page.waitForSelector('tr[data-site="Grigny"] [data-status="silent"]', { timeout: 30_000 });
+    expect(await statusOf(page, 'Youri')).toBe('online');
+    expect(await page.textContent('tr[data-site="Grigny"]')).toContain('Silencieux');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-silent-pc.png'), fullPage: true });
+    // English from the menu, kept for the next page.
+    await page.selectOption('header select', 'en');
+    await page.waitForSelector('tr[data-site="Youri"] >> text=Online');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.reload();
+    await page.waitForSelector('h1:has-text("Sites")');
+    await page.context().close();
+  }, 60_000);
+
+  it('shows a site with an active alert as such, and lists the alert', async () => {
+    // Youri says it is too hot, as its health report would: the relay's own rules raise the alert.
+    const youri = full.relay.registry.list().find((s) => s.name === 'Youri')!;
+    full.relay.alerts.update(youri.siteKey!, { temperatureC: 91 });
+    for (const size of SIZES) {
+      const page = await open(size.width, size.height);
+      await logIn(page);
+      await page.waitForSelector('tr[data-site="Youri"] [data-status="alert"]');
+      expect(await page.textContent('tr[data-site="Youri"]')).toContain('Alerte');
+      await page.click('a:has-text("Alertes")');
+      await page.waitForSelector('.alerts li.active >> text=Température du processeur : 91 °C.');
+      expect(await page.textContent('.alerts li.active')).toContain('Youri');
+      await noSidewaysScroll(page, `alerts ${size.name}`);
+      await page.screenshot({ path: join(SHOTS, `dashboard-alert-${size.name}.png`), fullPage: true });
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it('loaded nothing from another host and raised no error in the page', () => {
+    expect([...hosts]).toEqual([new URL(base).host]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,50 @@
+/** The frame of every page: the main links, the language, and the page or the login. */
+import { A, type RouteSectionProps } from '@solidjs/router';
+import { For, Show, type JSX } from 'solid-js';
+import { LANGS, type Lang } from '../i18n/index.js';
+import { setToken, token } from './api.js';
+import { lang, setLang, t } from './locale.js';
+import { Login } from './Login.js';
+
+const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
+
+export function Shell(props: RouteSectionProps): JSX.Element {
+  return (
+    <>
+      <header class="top">
+        <A href="/" class="brand" end>
+          Solidaire <span class="site">{t('app.name')}</span>
+        </A>
+        <nav aria-label={t('app.menu')}>
+          <Show when={token()}>
+            <A href="/" end>
+              {t('nav.sites')}
+            </A>
+            <A href="/alerts">{t('nav.alerts')}</A>
+            <A href="/enroll">{t('nav.enroll')}</A>
+            <button type="button" class="link" onClick={() => setToken(null)}>
+              {t('app.logout')}
+            </button>
+          </Show>
+          <label class="lang">
+            <span class="visually-hidden">{t('app.language')}</span>
+            <select onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+              <For each={LANGS}>
+                {(l) => (
+                  <option value={l} lang={l} selected={l === lang()}>
+                    {LANG_NAMES[l]}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+        </nav>
+      </header>
+      <main id="main" tabindex="-1">
+        <Show when={token()} fallback={<Login />}>
+          {props.children}
+        </Show>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * One site: its state, its history over 24 h, 7 days or 30 days, its alerts, and its
+ * commands (send one, then watch it go from waiting to done with its result).
+ */
+import { A, useParams } from '@solidjs/router';
+import { For, Show, createSignal, type JSX } from 'solid-js';
+import { relay } from './api.js';
+import { Chart, PERIODS, type Period } from './Chart.js';
+import { Commands } from './Commands.js';
+import { AlertList } from './Alerts.js';
+import { fmt, t } from './locale.js';
+import { polled } from './poll.js';
+import { statusOf } from './status.js';
+import { ErrorNote, Loading, StatusBadge } from './ui.js';
+import type { MessageKey } from './fr.js';
+
+const CHARTS = ['batteryPct', 'tempC', 'diskFreeMiB', 'load1'] as const;
+
+export function SitePage(): JSX.Element {
+  const params = useParams<{ id: string }>();
+  const [data, reload] = polled(async () => {
+    const [site, alerts, health] = await Promise.all([relay.site(params.id), relay.siteAlerts(params.id), relay.health(params.id)]);
+    return { site, alerts, health, at: Date.now() };
+  });
+  const [period, setPeriod] = createSignal<Period>('24h');
+  return (
+    <section aria-labelledby="site-title">
+      <p>
+        <A href="/">← {t('app.back')}</A>
+      </p>
+      <ErrorNote error={data.error} onRetry={reload} />
+      <Show when={data.latest} fallback={<Show when={!data.error}><Loading /></Show>}>
+        {(d) => (
+          <>
+            <h1 id="site-title">{d().site.name}</h1>
+            <p class="site-state">
+              <StatusBadge status={statusOf(d().site, d().alerts)} />
+              <Show when={d().site.lastSeen}>{(at) => <span class="muted"> {fmt.ago(at(), d().at)}</span>}</Show>
+              <Show when={d().site.version}>{(v) => <span class="muted"> · {t('site.version', { version: v() })}</span>}</Show>
+            </p>
+            <h2>{t('site.charts')}</h2>
+            <div class="periods" role="group" aria-label={t('site.charts')}>
+              <For each={PERIODS}>
+                {(p) => (
+                  <button type="button" aria-pressed={period() === p} classList={{ primary: period() === p }} onClick={() => setPeriod(p)}>
+                    {t(`site.period.${p}`)}
+                  </button>
+                )}
+              </For>
+            </div>
+            <div class="charts">
+              <For each={CHARTS.filter((m) => d().health.metrics.includes(m))}>
+                {(m) => <Chart site={params.id} metric={m} label={t(`metric.${m}` as MessageKey)} period={period()} />}
+              </For>
+            </div>
+            <Commands site={params.id} name={d().site.name} />
+            <h2>{t('site.alerts')}</h2>
+            <AlertList alerts={d().alerts} />
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

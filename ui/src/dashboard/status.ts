@@ -1,0 +1,23 @@
+/**
+ * A site's state at a glance, shown as a colour and a word (never the colour alone):
+ * an active alert wins, then online, else silent; a site not enrolled yet or revoked
+ * says so. Pure, so it is tested in Node.
+ */
+import type { Alert, Site } from './types.js';
+
+export type SiteStatus = 'alert' | 'online' | 'silent' | 'pending' | 'revoked';
+
+export function statusOf(site: Site, activeAlerts: readonly Alert[]): SiteStatus {
+  if (site.revokedAt !== null) return 'revoked';
+  if (site.enrolledAt === null) return 'pending';
+  if (activeAlerts.some((a) => a.site === site.id && a.clearedAt === null)) return 'alert';
+  return site.online ? 'online' : 'silent';
+}
+
+/** Percent of the disk used, from the box's free and total MiB; undefined when unknown. */
+export function diskUsedPct(values: Readonly<Record<string, number>>): number | undefined {
+  const total = values['diskTotalMiB'];
+  const free = values['diskFreeMiB'];
+  if (total === undefined || free === undefined || total <= 0) return undefined;
+  return Math.max(0, Math.min(100, (1 - free / total) * 100));
+}
