@@ -100,7 +100,7 @@ rm -rf "$stage"
 
 if [ "$test_hooks" = yes ]; then
   log "test hooks added (not for a real box)"
-  cp -a "$here/test-hooks/." "$root/"
+  cp -a "$here/test-hooks/etc/." "$root/etc/"
   chroot "$root" systemctl enable solidaire-test-shell.service
 fi
 
