@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Builds the plain Debian trixie arm64 system of the box from Debian's archive alone, with
+# the same payload (install.sh, packages.txt) and overlay as the Raspberry Pi OS image, and
+# writes disk images that qemu-system-aarch64 -M virt boots (see boot-qemu.sh):
+#   OUT/root.img   ext4, label SOLIDAIRE (the read-only system)
+#   OUT/data.img   ext4, label DONNEES (/var/lib/solidaire)
+#   OUT/boot.img   vfat, label BOOT (/boot/firmware), with a test solidaire.toml
+#   OUT/vmlinuz, OUT/initrd.img, OUT/cmdline.txt
+# No loop device, no mount: mmdebstrap (qemu-user through binfmt), mkfs.ext4 -d, mcopy.
+#
+# Usage: image-build/build-debian.sh [--test-hooks] [OUT]   (as root)
+# OUT defaults to .tmp/image (ignored by git). --test-hooks adds image-build/test-hooks/
+# (a shell for the boot test); an image for a real box is built without it.
+# Cache: $SOLIDAIRE_IMAGE_CACHE (default /var/cache/solidaire-image) keeps the base system,
+# keyed by a hash of the package list and of build_base below, and the arm64 node_modules,
+# keyed by a hash of package-lock.json.
+# Host packages: mmdebstrap qemu-user-static binfmt-support e2fsprogs dosfstools mtools
+# g++-aarch64-linux-gnu (better-sqlite3 is cross-compiled: minutes instead of an hour under
+# qemu-user).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+test_hooks=no
+if [ "${1:-}" = --test-hooks ]; then test_hooks=yes; shift; fi
+out=${1:-$repo/.tmp/image}
+cache=${SOLIDAIRE_IMAGE_CACHE:-/var/cache/solidaire-image}
+mirror=${SOLIDAIRE_MIRROR:-http://deb.debian.org/debian}
+suite=trixie
+
+log() { printf '%s build-debian: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+[ "$(id -u)" = 0 ] || { echo "build-debian.sh: run as root (chroot, file owners)" >&2; exit 1; }
+[ -f "$repo/appliance/dist/index.js" ] || { echo "build-debian.sh: build the application first (npm run build)" >&2; exit 1; }
+mkdir -p "$cache" "$out"
+
+# The base system: Debian, the box's packages, a kernel and a small initramfs.
+# Everything that shapes it is in this function (its text is part of the cache key).
+build_base() {
+  local tar=$1 include
+  include=$(grep -v '^#' "$here/payload/packages.txt" | grep . | paste -sd, -)
+  include="$include,linux-image-arm64,initramfs-tools,e2fsprogs,dosfstools,zstd"
+  # The hooks' $1 (the new root) is expanded by mmdebstrap, not here.
+  # shellcheck disable=SC2016
+  mmdebstrap --arch=arm64 --variant=minbase --include="$include" \
+    --setup-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" "$1/usr/share/initramfs-tools/modules.d"' \
+    --setup-hook="cp '$here/base/initramfs.conf' \"\$1/etc/initramfs-tools/conf.d/solidaire.conf\"" \
+    --setup-hook="cp '$here/base/initramfs-modules' \"\$1/usr/share/initramfs-tools/modules.d/solidaire\"" \
+    --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*' \
+    "$suite" "$tar" "$mirror"
+}
+
+# 1. The base, from the cache when its key has not changed.
+base_key=$( { cat "$here/payload/packages.txt"; declare -f build_base; cat "$here"/base/*; echo "$suite $mirror"; } | sha256sum | cut -c1-16)
+base_tar=$cache/base-$base_key.tar
+if [ -f "$base_tar" ]; then
+  log "base system from the cache ($base_tar)"
+else
+  log "base system: mmdebstrap $suite arm64 (key $base_key)"
+  t0=$(date +%s)
+  build_base "$cache/base-$base_key.part.tar"
+  mv "$cache/base-$base_key.part.tar" "$base_tar"
+  log "base system built in $(( $(date +%s) - t0 )) s"
+fi
+
+# 2. The arm64 node_modules, from the cache when package-lock.json has not changed.
+modules_key=$( { cat "$repo/package-lock.json"; cat "$here/arm64-modules.sh"; } | sha256sum | cut -c1-16)
+modules_tar=$cache/node_modules-arm64-$modules_key.tar
+if [ -f "$modules_tar" ]; then
+  log "arm64 node_modules from the cache ($modules_tar)"
+else
+  log "arm64 node_modules (key $modules_key)"
+  t0=$(date +%s)
+  "$here/arm64-modules.sh" "$repo" "$cache/node_modules-arm64-$modules_key.part.tar"
+  mv "$cache/node_modules-arm64-$modules_key.part.tar" "$modules_tar"
+  log "arm64 node_modules made in $(( $(date +%s) - t0 )) s"
+fi
+
+# 3. The system tree: the base, the application as install.sh expects it, the payload.
+work=$(mktemp -d "${TMPDIR:-/tmp}/solidaire-image.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"
+tar -xpf "$base_tar" -C "$root" --numeric-owner --xattrs --xattrs-include='*'
+stage=$root/tmp/solidaire-install
+mkdir -p "$stage/app"
+for part in appliance relay ui; do
+  mkdir -p "$stage/app/$part"
+  cp "$repo/$part/package.json" "$stage/app/$part/"
+  # What runs: the compiled code, the SQL migrations, the Node.js settings of a small box.
+  for what in dist migrations node.env; do
+    if [ -e "$repo/$part/$what" ]; then cp -a "$repo/$part/$what" "$stage/app/$part/"; fi
+  done
+done
+cp -a "$repo/bin" "$repo/package.json" "$repo/package-lock.json" "$repo/README.md" "$stage/app/"
+tar -xf "$modules_tar" -C "$stage/app" --no-same-owner
+cp -a "$here/payload" "$here/overlay" "$stage/"
+log "install.sh in the arm64 system (qemu-user)"
+chroot "$root" /bin/sh /tmp/solidaire-install/payload/install.sh /tmp/solidaire-install/app /tmp/solidaire-install/overlay
+rm -rf "$stage"
+
+if [ "$test_hooks" = yes ]; then
+  log "test hooks added (not for a real box)"
+  cp -a "$here/test-hooks/etc/." "$root/etc/"
+  chroot "$root" systemctl enable solidaire-test-shell.service
+fi
+
+# A read-only system: systemd makes a machine id at each boot (an empty file says so).
+: > "$root/etc/machine-id"
+rm -f "$root/var/lib/dbus/machine-id"
+
+# 4. The data partition's tree: what /var/lib/solidaire holds on a new card, owned by the box.
+data=$work/data
+mkdir -p "$data"
+cp -a "$root/var/lib/solidaire/." "$data/"
+find "$root/var/lib/solidaire" -mindepth 1 -delete
+owner=$(chroot "$root" id -u solidaire):$(chroot "$root" id -g solidaire)
+mkdir -p "$data/data" "$data/system" "$data/systemd"
+# systemd's state is mounted from the data partition (see overlay/etc/fstab).
+cp -a "$root/var/lib/systemd/." "$data/systemd/"
+find "$root/var/lib/systemd" -mindepth 1 -delete
+# The box writes at the top (its power-off request: root_owner below) and in data/ and
+# system/, not in systemd/.
+chown -R "$owner" "$data/data" "$data/system"
+chmod 0750 "$data/data"
+
+# 5. Kernel and initramfs for qemu's -kernel/-initrd (on a Pi they go to the boot partition).
+cp -L "$root/vmlinuz" "$out/vmlinuz"
+cp -L "$root/initrd.img" "$out/initrd.img"
+echo "root=LABEL=SOLIDAIRE ro rootwait console=ttyAMA0 panic=10" > "$out/cmdline.txt"
+
+# 6. The disk images, without loop devices.
+log "disk images"
+root_mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 64 ))
+rm -f "$out/root.img" "$out/data.img" "$out/boot.img"
+mkfs.ext4 -q -F -L SOLIDAIRE -d "$root" "$out/root.img" "${root_mb}M"
+mkfs.ext4 -q -F -L DONNEES -d "$data" -E "root_owner=$owner" "$out/data.img" 256M
+mkfs.vfat -n BOOT -C "$out/boot.img" 65536 >/dev/null
+# The provisioning file: the test's, or SOLIDAIRE_PROVISION_FILE (else the volunteer writes
+# one on the card, see the README).
+toml=${SOLIDAIRE_PROVISION_FILE:-}
+if [ "$test_hooks" = yes ]; then toml=${toml:-$here/test-hooks/solidaire.toml}; fi
+if [ -n "$toml" ]; then mcopy -i "$out/boot.img" "$toml" ::solidaire.toml; fi
+log "done: $out ($(du -sh "$out" | cut -f1); root ${root_mb} MB)"

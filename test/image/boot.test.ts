@@ -1,0 +1,118 @@
+/**
+ * The plain Debian trixie arm64 box, booted in qemu-system-aarch64 -M virt and checked from
+ * the host (issue 6): /healthz answers; the provisioning file on the boot partition was
+ * applied and its secrets removed from the card (read with mtools once the box is off);
+ * / is read-only; what was written survives a reboot; a SIGSTOPped appliance is killed by
+ * systemd's watchdog and started again.
+ *
+ * Slow (qemu emulates the CPU here: minutes per boot), so it runs only when SOLIDAIRE_IMAGE
+ * names the images of `image-build/build-debian.sh --test-hooks` (`npm run image:boot`
+ * builds them and runs this file). Needs qemu-system-arm and mtools.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Guest } from './guest.js';
+
+const IMAGES = process.env.SOLIDAIRE_IMAGE;
+const PORT = Number(process.env.SOLIDAIRE_IMAGE_PORT ?? 18080);
+const BOOT_MS = 15 * 60_000;
+const PASSWORD = 'secret-de-test-youri'; // image-build/test-hooks/solidaire.toml
+const SITE = 'Collège de Youri';
+
+const mtools = (cmd: string, img: string, ...args: string[]) => execFileSync(cmd, ['-i', img, ...args], { encoding: 'utf8', env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+
+/** Logs in as the provisioned administrator; the session cookie and CSRF token. */
+async function login(base: string): Promise<{ status: number; headers: Record<string, string> }> {
+  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+  if (res.status !== 200) return { status: res.status, headers: {} };
+  const cookie = /solidaire_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '')![0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { status: 200, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
+}
+
+describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
+  const run = mkdtempSync(join(tmpdir(), 'solidaire-boot-'));
+  let guest: Guest | undefined;
+  afterAll(() => {
+    guest?.kill();
+    rmSync(run, { recursive: true, force: true });
+  });
+  let articleId = '';
+
+  /** A test's boot; the guest is killed if the test fails before its power-off. */
+  async function booted<T>(body: (g: Guest) => Promise<T>): Promise<T> {
+    guest = new Guest(IMAGES!, run, PORT);
+    try {
+      return await body(guest);
+    } finally {
+      guest.kill();
+      guest = undefined;
+    }
+  }
+
+  it('first boot: provisioned, serving, read-only, and the watchdog restarts a frozen box', () => booted(async (guest) => {
+    const t0 = Date.now();
+    const health = await guest.health(BOOT_MS);
+    console.log(`first boot: /healthz answered after ${Math.round((Date.now() - t0) / 1000)} s`);
+    expect(health).toMatchObject({ ok: true, setUp: true, siteName: SITE });
+
+    // What the provisioning wrote is in the database: the administrator logs in, and writes.
+    const session = await login(guest.base);
+    expect(session.status).toBe(200);
+    const created = await fetch(`${guest.base}/api/v1/commons/articles`, { method: 'POST', headers: session.headers, body: JSON.stringify({ title: 'Écrit avant le redémarrage', body: 'Il doit survivre.' }) });
+    expect(created.status).toBe(201);
+    articleId = ((await created.json()) as { id: string }).id;
+
+    // The system is read-only, even for root; the data partition is not.
+    expect((await guest.sh("awk '$2 == \"/\" { print $4 }' /proc/mounts")).out).toMatch(/^ro[,\n]/);
+    expect((await guest.sh('touch /etc/solidaire-essai')).status).not.toBe(0);
+    expect((await guest.sh('touch /var/lib/solidaire/essai && rm /var/lib/solidaire/essai')).status).toBe(0);
+    expect((await guest.sh('readlink /etc/localtime')).out).toContain('/var/lib/solidaire/system/localtime');
+    expect((await guest.sh('readlink /var/lib/solidaire/system/localtime')).out).toContain('Africa/Bamako');
+    expect((await guest.sh('systemctl is-active solidaire-provision.service')).out).toBe('active\n');
+    // /healthz answers a little before the box tells systemd it is ready.
+    await guest.until('solidaire.service active', 5 * 60_000, async () => ((await guest.sh('systemctl is-active solidaire.service')).out === 'active\n' ? true : undefined));
+
+    // Frozen: the watchdog (WatchdogSec=30) kills it and systemd starts it again.
+    const pid = (await guest.sh('systemctl show -P MainPID solidaire.service')).out.trim();
+    expect(Number(pid)).toBeGreaterThan(1);
+    const frozenAt = Date.now();
+    expect((await guest.sh(`kill -STOP ${pid}`)).status).toBe(0);
+    const next = await guest.until('a new appliance process', 5 * 60_000, async () => {
+      const p = (await guest.sh('systemctl show -P MainPID solidaire.service')).out.trim();
+      return p !== pid && p !== '0' && (await guest.sh('systemctl is-active solidaire.service')).out.trim() === 'active' ? p : undefined;
+    });
+    console.log(`watchdog: pid ${pid} frozen, pid ${next} serving ${Math.round((Date.now() - frozenAt) / 1000)} s later`);
+    expect((await guest.sh('journalctl -b -u solidaire.service --no-pager | grep -ci watchdog')).out.trim()).not.toBe('0');
+    expect((await guest.health(2 * 60_000)).ok).toBe(true);
+
+    await guest.powerOff(5 * 60_000);
+  }), BOOT_MS + 15 * 60_000);
+
+  it('the card: the provisioning file renamed without its secrets, a report beside it', () => {
+    const boot = join(run, 'boot.img');
+    const files = mtools('mdir', boot, '-b', '::/');
+    expect(files).not.toMatch(/solidaire\.toml/i);
+    expect(files).toMatch(/solidaire-applique\.toml/i);
+    const applied = mtools('mtype', boot, '::/solidaire-applique.toml');
+    expect(applied).toContain(SITE);
+    expect(applied).not.toContain(PASSWORD);
+    expect(mtools('mtype', boot, '::/solidaire-rapport.txt')).toContain('appliqué');
+  });
+
+  it('second boot: the data written before survives', () => booted(async (guest) => {
+    expect(articleId).not.toBe('');
+    const t0 = Date.now();
+    expect(await guest.health(BOOT_MS)).toMatchObject({ ok: true, siteName: SITE });
+    console.log(`second boot: /healthz answered after ${Math.round((Date.now() - t0) / 1000)} s`);
+    const session = await login(guest.base);
+    expect(session.status).toBe(200);
+    const article = await fetch(`${guest.base}/api/v1/commons/articles/${articleId}`, { headers: session.headers });
+    expect(article.status).toBe(200);
+    expect(((await article.json()) as { title: string }).title).toBe('Écrit avant le redémarrage');
+    await guest.powerOff(5 * 60_000);
+  }), BOOT_MS + 10 * 60_000);
+});
