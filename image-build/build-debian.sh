@@ -118,10 +118,11 @@ mkdir -p "$data/data" "$data/system" "$data/systemd"
 # systemd's state is mounted from the data partition (see overlay/etc/fstab).
 cp -a "$root/var/lib/systemd/." "$data/systemd/"
 find "$root/var/lib/systemd" -mindepth 1 -delete
-# The box writes at the top (its power-off request: root_owner below) and in data/ and
-# system/, not in systemd/.
-chown -R "$owner" "$data/data" "$data/system"
-chmod 0750 "$data/data"
+# The box writes in data/, updates/ (releases it receives) and requests/ (to root); the
+# top, system/ and systemd/ are root's (see overlay/etc/tmpfiles.d/solidaire.conf).
+mkdir -p "$data/updates" "$data/requests"
+chown -R "$owner" "$data/data" "$data/updates" "$data/requests"
+chmod 0750 "$data/data" "$data/updates" "$data/requests"
 
 # 5. Kernel and initramfs for qemu's -kernel/-initrd (on a Pi they go to the boot partition).
 cp -L "$root/vmlinuz" "$out/vmlinuz"
@@ -133,7 +134,7 @@ log "disk images"
 root_mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 64 ))
 rm -f "$out/root.img" "$out/data.img" "$out/boot.img"
 mkfs.ext4 -q -F -L SOLIDAIRE -d "$root" "$out/root.img" "${root_mb}M"
-mkfs.ext4 -q -F -L DONNEES -d "$data" -E "root_owner=$owner" "$out/data.img" 256M
+mkfs.ext4 -q -F -L DONNEES -d "$data" -E root_owner=0:0 "$out/data.img" 256M
 mkfs.vfat -n BOOT -C "$out/boot.img" 65536 >/dev/null
 # The provisioning file: the test's, or SOLIDAIRE_PROVISION_FILE (else the volunteer writes
 # one on the card, see the README).

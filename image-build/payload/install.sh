@@ -25,7 +25,7 @@ chown -R root:root /opt/solidaire
 
 # System files (units, network, DNS, avahi, journal, fstab, hostname).
 cp -a "$overlay/." /
-chmod 0755 /usr/lib/solidaire/run /usr/lib/solidaire/apply-updates
+chmod 0755 /usr/lib/solidaire/run /usr/lib/solidaire/apply-updates /usr/lib/solidaire/first-boot
 
 # The public key of releases (updates signed by another key are refused). The build
 # passes it in SOLIDAIRE_RELEASE_KEY; without one, the box takes no update.
