@@ -48,7 +48,7 @@ function stagedRoot(): string {
   cpSync(OVERLAY, root, { recursive: true });
   mkdirSync(join(root, 'usr/lib/systemd'), { recursive: true });
   cpSync('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
-  for (const bin of ['usr/bin/node', 'bin/chown', 'bin/rm', 'bin/systemctl']) {
+  for (const bin of ['usr/bin/node', 'bin/chown', 'bin/rm', 'bin/systemctl', 'bin/sh']) {
     mkdirSync(join(root, bin, '..'), { recursive: true });
     writeFileSync(join(root, bin), '#!/bin/sh\n');
     chmodSync(join(root, bin), 0o755);
@@ -81,6 +81,16 @@ describe('image-build, checked by the tools of what it configures', () => {
       expect(m, out.stdout + out.stderr).not.toBeNull();
       expect(Number(m![1]), unit).toBeLessThanOrEqual(EXPOSURE_MAX[unit]!);
     }
+  });
+
+  it('the test image’s own units (build-debian.sh --test-hooks) pass the same check', () => {
+    if (!has('systemd-analyze')) return;
+    const root = stagedRoot();
+    cpSync(join(IMAGE, 'test-hooks/etc'), join(root, 'etc'), { recursive: true });
+    const units = ['solidaire-test-shell.service', 'solidaire.service'].map((u) => join(root, 'etc/systemd/system', u));
+    const verify = spawnSync('systemd-analyze', ['verify', `--root=${root}`, ...units], { encoding: 'utf8' });
+    expect(verify.stderr).toBe('');
+    expect(verify.status).toBe(0);
   });
 
   it('a broken unit is caught (the check can fail)', () => {
