@@ -1,0 +1,1 @@
+export { Field, notes, type NoteWords } from './pieces.js';
