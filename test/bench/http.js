@@ -5,14 +5,14 @@
 //   baseline = GET  / of a bare hono app, same process as the appliance, its own port
 //   same     = GET  /same of that bare app, answering the read route's JSON held in memory
 //              (an extra baseline: the ratio to it isolates the workspace's own work)
-// autocannon, 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
+// wrk (one thread), 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
 // is reported. Then: the server's RSS right after the load, its CPU over 60 s idle and its
 // RSS at the end of that idle minute (settled), and the cold
 // start (spawn to the first 200 from /healthz) as the median of 3 fresh processes. The
 // server runs with the Node settings of appliance/node.env, as the box does.
 // Env: BENCH_IDLE_S (default 60), BENCH_RUN_S (default 5), to shorten a trial run.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { median, writeResult } from './lib.js';
 
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
-const LOAD = fileURLToPath(new URL('./load.mjs', import.meta.url));
 const NODE_ENV = fileURLToPath(new URL('../../appliance/node.env', import.meta.url));
 const CONNECTIONS = 30;
 const RUNS = 3;
@@ -93,13 +92,46 @@ async function login(base) {
   return { accountId: json.account.id, headers: { cookie, 'x-csrf-token': json.csrfToken } };
 }
 
-/** One autocannon run, in its own process. */
-function load(opts) {
+/** A Lua long string holding `text` as it is (no escape is interpreted inside). */
+function luaString(text) {
+  let eq = '';
+  while (text.includes(`]${eq}]`)) eq += '=';
+  return `[${eq}[${text}]${eq}]`;
+}
+
+/**
+ * One wrk run, in its own process. wrk is written in C and costs the client little, so
+ * the server is what runs out of CPU (autocannon, in JavaScript, could not read more than
+ * about 17k responses of 8 KB a second here, well under what Node alone serves).
+ */
+function load({ url, method = 'GET', headers = {}, body, duration }) {
+  const lines = [`wrk.method = ${luaString(method)}`];
+  for (const [k, v] of Object.entries(headers)) lines.push(`wrk.headers[ ${luaString(k)} ] = ${luaString(v)}`);
+  if (body !== undefined) lines.push(`wrk.body = ${luaString(body)}`);
+  lines.push(
+    'done = function(summary, latency, requests)',
+    '  local e = summary.errors',
+    '  io.write(string.format(\'\\n{"requests":%d,"seconds":%f,"bytes":%d,"errors":%d,"timeouts":%d,"non2xx":%d,"p50us":%d,"p99us":%d}\\n\',',
+    '    summary.requests, summary.duration / 1e6, summary.bytes, e.connect + e.read + e.write, e.timeout, e.status,',
+    '    latency:percentile(50), latency:percentile(99)))',
+    'end',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'solidaire-bench-wrk-'));
+  const script = join(dir, 'load.lua');
+  writeFileSync(script, lines.join('\n') + '\n');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD, JSON.stringify({ connections: CONNECTIONS, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // One wrk thread: on two cores, one for the load and one for the server.
+    const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`))));
+    child.once('error', (err) => reject(new Error(`wrk could not start (${err.message}): install it (Debian: apt-get install wrk)`)));
+    child.once('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${out}`));
+      const r = JSON.parse(line);
+      resolve({ ...r, rps: r.requests / r.seconds, p50: r.p50us / 1000, p99: r.p99us / 1000 });
+    });
   });
 }
 
@@ -110,9 +142,9 @@ async function measure(label, opts) {
     const r = await load({ ...opts, duration: RUN_S });
     const failed = r.non2xx + r.errors + r.timeouts;
     if (failed) console.warn(`  ${label} run ${i + 1}: ${failed} failed requests (non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
-    // Bytes as counted on the socket by autocannon (status line and headers included).
-    runs.push({ rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, bytes: r.throughput.total / r.requests.total, failed });
-    console.log(`  ${label} run ${i + 1}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+    // Bytes as read from the socket by wrk (status line and headers included).
+    runs.push({ rps: r.rps, p99: r.p99, p50: r.p50, bytes: r.bytes / r.requests, failed });
+    console.log(`  ${label} run ${i + 1}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
   }
   return {
     rps: median(runs.map((r) => r.rps)),
