@@ -61,13 +61,21 @@ function startServer(dataDir, cold = false) {
   // The server runs with the appliance's own Node settings (appliance/node.env), as it ships.
   const child = spawn(process.execPath, [`--env-file=${NODE_ENV}`, SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const waiting = [];
   const ready = new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (l) => {
       if (l.startsWith('READY ')) resolve(JSON.parse(l.slice(6)));
+      if (l.startsWith('MEM ')) waiting.shift()?.(JSON.parse(l.slice(4)));
     });
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready`)));
   });
-  return { child, t0, ready, exited };
+  /** Where the server's memory is (http-server.mjs answers SIGUSR2). */
+  const memory = () =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      child.kill('SIGUSR2');
+    });
+  return { child, t0, ready, exited, memory };
 }
 
 async function stopServer(server) {
@@ -155,9 +163,15 @@ async function measure(label, opts) {
   };
 }
 
-function rssMb(pid) {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+function rssMb(pid, field = 'VmRSS') {
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
   return kb / 1024;
+}
+
+/** The RSS in its three parts (proc(5)): anonymous memory, file pages (the node binary's code, libraries), shared memory (SQLite's -shm). */
+function rssParts(pid) {
+  const part = (f) => Number(rssMb(pid, f).toFixed(1));
+  return { anon: part('RssAnon'), file: part('RssFile'), shmem: part('RssShmem') };
 }
 
 function cpuTicks(pid) {
@@ -211,6 +225,8 @@ try {
   if (listed.documents.length !== DOCUMENTS) throw new Error(`expected ${DOCUMENTS} documents, the list has ${listed.documents.length}`);
   await fetch(`http://127.0.0.1:${basePort}/same`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(listed) });
   const rssBefore = rssMb(pid);
+  const partsBefore = rssParts(pid);
+  const memBefore = await server.memory();
   const { json: started } = await api(base, session, 'POST', `/spaces/${SPACE}/threads`, { subject: 'Rentrée scolaire', body: paragraph(rand, 20) });
   const reply = JSON.stringify({ body: paragraph(rand, 30) });
 
@@ -225,6 +241,8 @@ try {
     body: reply,
   });
   const rss = rssMb(pid);
+  const partsAfter = rssParts(pid);
+  const memAfter = await server.memory();
 
   // Idle: no request at all for IDLE_S seconds, after 2 s for the load's tail to settle.
   console.log(`  idle: ${IDLE_S} s…`);
@@ -236,6 +254,7 @@ try {
   const idleCpu = ((cpuTicks(pid) - before) / hz / ((performance.now() - t0) / 1000)) * 100;
   // Once idle, V8 gives back the heap the load made it grow (its memory reducer).
   const rssSettled = rssMb(pid);
+  const memSettled = await server.memory();
   await stopServer(server);
 
   // Cold start: a fresh process on the same (now populated) data directory.
@@ -262,6 +281,16 @@ try {
     'appliance.rss.mb': Number(rss.toFixed(1)),
     'appliance.rss.before.mb': Number(rssBefore.toFixed(1)),
     'appliance.rss.settled.mb': Number(rssSettled.toFixed(1)),
+    'appliance.rss.anon.mb': partsAfter.anon,
+    'appliance.rss.file.mb': partsAfter.file,
+    'appliance.rss.shmem.mb': partsAfter.shmem,
+    'appliance.rss.before.anon.mb': partsBefore.anon,
+    'appliance.rss.before.file.mb': partsBefore.file,
+    'appliance.heap.before.total.mb': memBefore.heapTotal,
+    'appliance.heap.total.mb': memAfter.heapTotal,
+    'appliance.heap.used.mb': memAfter.heapUsed,
+    'appliance.external.mb': memAfter.external,
+    'appliance.heap.settled.total.mb': memSettled.heapTotal,
     'appliance.idle.cpu.pct': Number(idleCpu.toFixed(3)),
     'appliance.coldstart.ms': Math.round(median(colds)),
   };
@@ -278,6 +307,7 @@ try {
   console.log(`${'metric'.padEnd(36)}${'value'.padStart(10)}   goal`);
   for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(36)}${String(v).padStart(10)}   ${goals[k] ?? ''}`);
   console.log(`(cold starts: ${colds.map((c) => Math.round(c)).join(', ')} ms)`);
+  console.log(`(memory after the load: ${JSON.stringify(memAfter)}; settled: ${JSON.stringify(memSettled)})`);
   writeResult('http', metrics, {
     setup: { connections: CONNECTIONS, warmupSeconds: WARMUP_S, runs: RUNS, runSeconds: RUN_S, idleSeconds: IDLE_S, documents: DOCUMENTS, seed: SEED },
   });
