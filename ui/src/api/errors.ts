@@ -2,8 +2,9 @@
  * What a failed call to the box means for the user: one named error with a plain
  * message. The API answers { error: { code, message } } with a French message; in French
  * that message is shown as it is (it is the most precise), in another language the
- * catalogue's text for its code. No body (a cut link, a proxy's page) falls back on the
- * HTTP status.
+ * catalogue's text for its code. A code the catalogue does not know (a newer box) or no
+ * body at all (a cut link, a proxy's page) falls back on the HTTP status, in the user's
+ * language: an English reader never gets the French text.
  */
 import { isKey, translate, type Lang } from '../i18n/index.js';
 
@@ -38,6 +39,7 @@ function isErrorBody(body: unknown): body is ErrorBody {
 
 function codeOfStatus(status: number): string {
   if (status === NETWORK) return 'network';
+  if (status === 400) return 'bad_request';
   if (status === 401) return 'not_logged_in';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
@@ -55,11 +57,14 @@ export function toApiError(lang: Lang, status: number, body: unknown): ApiError 
     if (code === 'internal') return new ApiError(status, code, translate(lang, 'error.server'));
     if (lang === 'fr' && message) return new ApiError(status, code, message);
     if (isKey(key)) return new ApiError(status, code, translate(lang, key));
-    return new ApiError(status, code, message || translate(lang, 'error.unknown'));
+    return new ApiError(status, code, statusMessage(lang, status));
   }
-  const code = codeOfStatus(status);
-  const key = 'error.' + code;
-  return new ApiError(status, code, translate(lang, isKey(key) ? key : 'error.unknown'));
+  return new ApiError(status, codeOfStatus(status), statusMessage(lang, status));
+}
+
+function statusMessage(lang: Lang, status: number): string {
+  const key = 'error.' + codeOfStatus(status);
+  return translate(lang, isKey(key) ? key : 'error.unknown');
 }
 
 /** Reads a body that may not be JSON (a proxy's HTML page, an empty answer). */
