@@ -145,6 +145,16 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     await page.locator('td form button:has-text("Enregistrer")').click();
     await page.waitForSelector('td form [role=alert]:has-text("Le montant n’est pas valable")');
     expect((await awa.get(`${GG}/dues/${due}`)).body.amountCents).toBe(2500);
+
+    // A payment of a member removed since is still corrected (its member stays as it was).
+    const other = (await awa.post(`${GG}/dues`, { memberId: traore, year: YEAR, amountCents: 1000, paidOn: `${YEAR}-02-01`, method: 'chèque' })).body.id as string;
+    expect((await awa.delete(`${GG}/members/${traore}`)).status).toBe(200);
+    await page.reload();
+    await page.click('button[aria-label^="Corriger : adhérent retiré"]');
+    await page.locator('td form').getByLabel('Montant (en euros)', { exact: true }).fill('15');
+    await page.locator('td form button:has-text("Enregistrer")').click();
+    await page.waitForSelector('td:has-text("15,00")');
+    expect((await awa.get(`${GG}/dues/${other}`)).body).toMatchObject({ memberId: traore, amountCents: 1500 });
     await page.context().close();
   });
 
@@ -190,7 +200,7 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     await logIn(page, 'admin');
     await page.waitForSelector('text=Version en service : 0.1.0');
     await page.waitForSelector('text=la version 0.0.9 n’a pas démarré');
-    expect(await page.textContent('main')).toContain('la boîte est revenue à la version d’origine de la boîte. Rien n’est perdu. Raison : La boîte ne répondait pas.');
+    expect(await page.textContent('main')).toContain('La boîte est revenue à sa version d’origine, avec ses données d’avant la mise à jour. Raison : La boîte ne répondait pas.');
     await checkPage(page, 'updates');
 
     const junk = join(dir, 'pas-une-version.release');
@@ -214,6 +224,8 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     // In English: the page, and the box's refusal, in English (not the box's French).
     await page.selectOption('header select', 'en');
     await page.waitForSelector('text=Version in service: 0.1.0');
+    expect(await page.textContent('main')).toContain('version 0.0.9 did not start. The box went back to its original version, with its data from before the update.');
+    expect(await page.textContent('main')).not.toContain('Raison');
     const inService = join(dir, 'solidaire-0.1.0.release');
     await buildRelease({ root, out: inService, version: '0.1.0', privateKeyPem: keys.privateKeyPem, include: ['bin'], now: 0 });
     await page.setInputFiles('input[type=file]', inService);

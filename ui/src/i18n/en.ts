@@ -315,10 +315,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'usb.imported': 'Bundle imported: {applied} changes added, {ignored} already known.',
 
   'updates.running': 'Version in service: {version}',
-  'updates.factory': 'the box’s original version',
+  'updates.factory': 'its original version',
   'updates.none': 'No update since the box was set up.',
   'updates.applied': 'Last update: version {version} was installed on {when} (before: {previous}).',
-  'updates.rolledBack': 'Last update: version {version} did not start on {when}; the box went back to {previous}. Nothing is lost.',
+  'updates.rolledBack': 'Last update: on {when}, version {version} did not start. The box went back to {previous}, with its data from before the update.',
   'updates.reason': 'Reason: {reason}',
   'updates.waiting': 'Received, waiting to be installed: {versions}',
   'updates.send': 'Send a new version',

@@ -317,10 +317,10 @@ export const fr = {
   'usb.imported': 'Paquet importé : {applied} changements ajoutés, {ignored} déjà connus.',
 
   'updates.running': 'Version en service : {version}',
-  'updates.factory': 'la version d’origine de la boîte',
+  'updates.factory': 'sa version d’origine',
   'updates.none': 'Aucune mise à jour depuis la mise en route de la boîte.',
   'updates.applied': 'Dernière mise à jour : la version {version} a été installée le {when} (avant : {previous}).',
-  'updates.rolledBack': 'Dernière mise à jour : la version {version} n’a pas démarré le {when}, la boîte est revenue à {previous}. Rien n’est perdu.',
+  'updates.rolledBack': 'Dernière mise à jour : le {when}, la version {version} n’a pas démarré. La boîte est revenue à {previous}, avec ses données d’avant la mise à jour.',
   'updates.reason': 'Raison : {reason}',
   'updates.waiting': 'Reçue, en attente d’installation : {versions}',
   'updates.send': 'Envoyer une nouvelle version',

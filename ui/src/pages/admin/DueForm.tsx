@@ -49,6 +49,12 @@ export function DueForm(props: Props): JSX.Element {
                 </option>
               )}
             </For>
+            {/* A payment of a member removed since: still correctable (its amount, its date). */}
+            {d && !props.members.some((m) => m.memberId === d.memberId) && (
+              <option value={d.memberId} selected={memberId() === d.memberId}>
+                {t('dues.removedMember')}
+              </option>
+            )}
           </select>
         )}
       </Field>

@@ -51,5 +51,6 @@ function lastSentence(last: UpdateStatus['last']): string {
   if (!last) return t('updates.none');
   const words = { version: last.version, previous: versionName(last.previous), when: fmt.dateTime(last.at) };
   if (last.result === 'applied') return t('updates.applied', words);
-  return t('updates.rolledBack', words) + (last.reason ? ` ${t('updates.reason', { reason: last.reason })}` : '');
+  // The box writes its reason in French: said in French only, where it is not a second language.
+  return t('updates.rolledBack', words) + (last.reason && lang() === 'fr' ? ` ${t('updates.reason', { reason: last.reason })}` : '');
 }
