@@ -1,19 +1,19 @@
 /**
  * The content library of the commons: packs of training material, each opened to play
  * or download its files. The commons' admins (the box admin, and whoever it made admin of
- * the commons: appliance/src/spaces/spaces.ts) make packs, fill them and pin them to
- * the sites that must keep them.
+ * the commons: the session says so) make packs, fill them and pin them to the sites that
+ * must keep them.
  */
 import { Index, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API, type SyncStatus } from '../../api/index.js';
-import { createAction, fmt, t, tn, api, sessionInfo, site, useSpace, ErrorNote, Field, FormActions, Loading, ActionForm } from '../../app/index.js';
+import { createAction, fmt, t, tn, api, site, useSpace, ErrorNote, Field, FormActions, Loading, ActionForm } from '../../app/index.js';
 import { PackItems } from './PackItems.js';
 import type { Pack, PackDetail, Site } from './types.js';
 
 export function Library(): JSX.Element {
   const space = useSpace();
   const base = () => `/spaces/${encodeURIComponent(space()!.id)}/packs`;
-  const admin = () => space()?.role === 'admin' || sessionInfo()?.account.boxAdmin === true;
+  const admin = () => space()?.canAdmin === true;
   const [packs, { refetch }] = createResource(
     () => space() && base(),
     (p) => api.get<{ packs: Pack[] }>(p),
