@@ -125,7 +125,13 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     await logIn(page, 'awa');
     await page.waitForSelector('text=1 à jour, 1 pas encore');
     await checkPage(page, 'dues at 360px');
-    await page.click('button[aria-label^="Corriger : Traoré Awa"]');
+    // By keyboard: the correction opens under its row, and Tab goes from the row's buttons into it.
+    await page.focus('button[aria-label^="Corriger : Traoré Awa"]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.labels[0].textContent')).toBe('Adhérent');
+    expect(await page.evaluate<boolean>("!!document.activeElement.closest('td form')")).toBe(true);
     const edit = page.locator('td form');
     expect(await edit.getByLabel('Montant (en euros)', { exact: true }).inputValue()).toBe('20,00');
     await edit.getByLabel('Adhérent', { exact: true }).selectOption(keita);
