@@ -96,6 +96,19 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     await page.waitForSelector('.doc-text:has-text("nettoyer les capteurs")');
     expect(await page.textContent('h1')).toBe('Pompes solaires à Youri');
 
+    // A correction written while the session expires is kept across the login and a reload.
+    await page.click('button:has-text("Modifier l’article")');
+    await page.getByLabel('Mots-clés', { exact: true }).fill('énergie, solaire, eau');
+    await page.context().clearCookies();
+    await page.click('button:has-text("Enregistrer")');
+    await page.waitForSelector('text=Votre session a expiré');
+    await page.reload();
+    await logIn(page, 'awa');
+    await page.waitForSelector('text=brouillon');
+    expect(await page.getByLabel('Mots-clés', { exact: true }).inputValue()).toBe('énergie, solaire, eau');
+    await page.click('button:has-text("Enregistrer")');
+    await page.waitForSelector('article:has-text("#eau")');
+
     await page.goto(`${base}/s/commons/articles`);
     await page.fill('#commons-q', 'capteurs');
     await page.keyboard.press('Enter');

@@ -17,6 +17,9 @@ export interface ArticleFields extends Record<string, string> {
 /** An article as the form shows it, to compare with what is saved. */
 export const fieldsOf = (a: Article): ArticleFields => ({ title: a.title, summary: a.summary, tags: a.tags.join(', '), body: a.body });
 
+/** The key of the draft of an article being corrected, or (no id) of one not yet published. */
+export const articleDraft = (id?: string): string => (id ? `article.${id}` : 'article.new');
+
 interface Props {
   article?: Article;
   submitLabel: string;
@@ -26,7 +29,7 @@ interface Props {
 
 export function ArticleForm(props: Props): JSX.Element {
   const a = props.article;
-  const form = draftForm<ArticleFields>(`article.${a?.id ?? 'new'}`, a ? fieldsOf(a) : { title: '', summary: '', tags: '', body: '' });
+  const form = draftForm<ArticleFields>(articleDraft(a?.id), a ? fieldsOf(a) : { title: '', summary: '', tags: '', body: '' });
   const run = createAction(async () => {
     const v = form.values();
     await props.save({ title: v.title.trim(), summary: v.summary.trim(), tags: v.tags.trim(), body: v.body });

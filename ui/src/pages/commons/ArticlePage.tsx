@@ -2,15 +2,16 @@
 import { useParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { Article } from '../../api/index.js';
-import { fmt, t, api, patchChanged, useSpace, ErrorNote, Loading } from '../../app/index.js';
-import { ArticleForm, fieldsOf, type ArticleFields } from './ArticleForm.js';
+import { draft, fmt, t, api, patchChanged, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { ArticleForm, articleDraft, fieldsOf, type ArticleFields } from './ArticleForm.js';
 
 export function ArticlePage(): JSX.Element {
   const params = useParams<{ id: string }>();
   const space = useSpace();
   const path = () => `/commons/articles/${encodeURIComponent(params.id)}`;
   const [article, { refetch }] = createResource(path, (p) => api.get<Article>(p));
-  const [editing, setEditing] = createSignal(false);
+  // Open at once when a correction was left half-done (a lost session, a reload).
+  const [editing, setEditing] = createSignal(draft(articleDraft(params.id)).read() !== undefined);
   async function correct(a: Article, fields: ArticleFields): Promise<void> {
     await patchChanged(path(), fieldsOf(a), fields);
     setEditing(false);

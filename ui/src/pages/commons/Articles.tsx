@@ -5,8 +5,8 @@
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import type { Article, ArticleSummary, SearchResult } from '../../api/index.js';
-import { fmt, t, tn, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
-import { ArticleForm, type ArticleFields } from './ArticleForm.js';
+import { draft, fmt, t, tn, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { ArticleForm, articleDraft, type ArticleFields } from './ArticleForm.js';
 import { snippetParts } from './snippet.js';
 
 export function Articles(): JSX.Element {
@@ -23,7 +23,8 @@ export function Articles(): JSX.Element {
   );
   const href = (a: ArticleSummary) => spacePath(space()!.id, `articles/${encodeURIComponent(a.id)}`);
   const navigate = useNavigate();
-  const [writing, setWriting] = createSignal(false);
+  // Open at once when an article was left half-written (its draft is kept: ArticleForm).
+  const [writing, setWriting] = createSignal(draft(articleDraft()).read() !== undefined);
   async function write(fields: ArticleFields): Promise<void> {
     const article = await api.send<Article>('POST', '/commons/articles', fields);
     navigate(href(article));
