@@ -6,7 +6,7 @@
  * body at all (a cut link, a proxy's page) falls back on the HTTP status, in the user's
  * language: an English reader never gets the French text.
  */
-import { isKey, translate, type Lang } from '../i18n/index.js';
+import { isKey, translate, type Lang, type MessageKey } from '../i18n/index.js';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -75,4 +75,35 @@ export function parseBody(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why the last sync with a site failed (`lastError.code` of GET /sync/status, the codes of
+ * appliance/src/sync's errors), in the user's language: the box's own text is for its
+ * logs, in English.
+ */
+const SYNC_ERRORS: Readonly<Record<string, MessageKey>> = {
+  link_cut: 'syncError.link_cut',
+  busy: 'syncError.busy',
+  version_mismatch: 'syncError.version_mismatch',
+  wrong_site: 'syncError.wrong_site',
+  self: 'syncError.wrong_site',
+  not_authorised: 'syncError.refused',
+  not_shared: 'syncError.refused',
+  bad_operation: 'syncError.refused',
+  gap: 'syncError.refused',
+  out_of_order: 'syncError.refused',
+  carry_quota: 'syncError.carry_quota',
+  blob_corrupt: 'syncError.blob',
+  blob_too_large: 'syncError.blob',
+  unwanted_blob: 'syncError.blob',
+  malformed_frame: 'syncError.protocol',
+  unexpected_frame: 'syncError.protocol',
+  unknown_frame: 'syncError.protocol',
+  frame_too_large: 'syncError.protocol',
+  bad_frame_length: 'syncError.protocol',
+};
+
+export function syncErrorText(lang: Lang, code: string): string {
+  return Object.prototype.hasOwnProperty.call(SYNC_ERRORS, code) ? translate(lang, SYNC_ERRORS[code]!) : translate(lang, 'syncError.unknown', { code });
 }

@@ -260,6 +260,16 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'sync.now': 'Sync now',
   'sync.nowDone': 'Sync finished.',
 
+  'syncError.link_cut': 'the link was cut before the end. What had arrived is kept; the rest will come at the next sync.',
+  'syncError.busy': 'a sync with this site was already running.',
+  'syncError.version_mismatch': 'the other site has a version of Solidaire that is too different. Update the older box.',
+  'syncError.wrong_site': 'the site that answered is not the one expected (its address or key changed).',
+  'syncError.refused': 'the other site sent changes this box refuses (space not shared, no right to write or a wrong signature). Nothing of them was kept.',
+  'syncError.carry_quota': 'the room kept for data carried for other sites is full.',
+  'syncError.blob': 'a file received was damaged or unexpected: it is refused and will be asked for again.',
+  'syncError.protocol': 'the other site sent unreadable data. The session stopped; nothing of it was kept.',
+  'syncError.unknown': 'the sync stopped on an error ({code}). It will be tried again.',
+
   'admin.title': 'Box administration',
   'admin.nav': 'Administrator pages',
   'admin.link': 'Administration',

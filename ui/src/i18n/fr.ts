@@ -262,6 +262,16 @@ export const fr = {
   'sync.now': 'Synchroniser maintenant',
   'sync.nowDone': 'Synchronisation terminée.',
 
+  'syncError.link_cut': 'la liaison a été coupée avant la fin. Ce qui était arrivé est gardé ; la suite viendra à la prochaine synchronisation.',
+  'syncError.busy': 'une synchronisation avec ce site était déjà en cours.',
+  'syncError.version_mismatch': 'l’autre site a une version de Solidaire trop différente. Mettez à jour la boîte la plus ancienne.',
+  'syncError.wrong_site': 'le site qui a répondu n’est pas celui attendu (son adresse ou sa clé a changé).',
+  'syncError.refused': 'l’autre site a envoyé des changements que cette boîte refuse (espace non partagé, droit d’écrire absent ou signature fausse). Rien n’en a été gardé.',
+  'syncError.carry_quota': 'la place réservée aux données transportées pour d’autres sites est pleine.',
+  'syncError.blob': 'un fichier reçu était abîmé ou inattendu : il est refusé et sera demandé à nouveau.',
+  'syncError.protocol': 'l’autre site a envoyé des données illisibles. La session s’est arrêtée, rien n’en a été gardé.',
+  'syncError.unknown': 'la synchronisation s’est arrêtée sur une erreur ({code}). Elle sera essayée à nouveau.',
+
   'admin.title': 'Administration de la boîte',
   'admin.nav': 'Pages de l’administrateur',
   'admin.link': 'Administration',
