@@ -10,7 +10,11 @@
 #
 # Usage: image-build/build-debian.sh [--test-hooks] [OUT]   (as root)
 # OUT defaults to .tmp/image (ignored by git). --test-hooks adds image-build/test-hooks/
-# (a shell for the boot test); an image for a real box is built without it.
+# (a shell for the boot test) and makes the releases the boot test sends the box
+# (test-releases.sh, in OUT/test-releases); an image for a real box is built without it.
+# SOLIDAIRE_RELEASE_KEY: the public key of releases (release-key.pub) the box will accept;
+# without it the box takes no update. With --test-hooks and no key, a test key pair is
+# made in OUT/test-releases/key.
 # Cache: $SOLIDAIRE_IMAGE_CACHE (default /var/cache/solidaire-image) keeps the base system,
 # keyed by a hash of the package list and of build_base below, and the arm64 node_modules,
 # keyed by a hash of package-lock.json.
@@ -94,8 +98,20 @@ done
 cp -a "$repo/bin" "$repo/package.json" "$repo/package-lock.json" "$repo/README.md" "$stage/app/"
 tar -xf "$modules_tar" -C "$stage/app" --no-same-owner
 cp -a "$here/payload" "$here/overlay" "$stage/"
+release_key=${SOLIDAIRE_RELEASE_KEY:-}
+if [ "$test_hooks" = yes ] && [ -z "$release_key" ]; then
+  [ -f "$out/test-releases/key/release-key.pem" ] || node "$repo/bin/solidaire.js" release keygen --out "$out/test-releases/key" >/dev/null
+  release_key=$out/test-releases/key/release-key.pub
+fi
+# install.sh runs in the new system: it finds the key there.
+if [ -n "$release_key" ]; then cp "$release_key" "$stage/release-key.pub"; fi
 log "install.sh in the arm64 system (qemu-user)"
-chroot "$root" /bin/sh /tmp/solidaire-install/payload/install.sh /tmp/solidaire-install/app /tmp/solidaire-install/overlay
+SOLIDAIRE_RELEASE_KEY=${release_key:+/tmp/solidaire-install/release-key.pub} \
+  chroot "$root" /bin/sh /tmp/solidaire-install/payload/install.sh /tmp/solidaire-install/app /tmp/solidaire-install/overlay
+if [ "$test_hooks" = yes ] && [ -z "${SOLIDAIRE_RELEASE_KEY:-}" ]; then
+  log "test releases (not for a real box)"
+  "$here/test-releases.sh" "$repo" "$stage/app" "$out/test-releases/key/release-key.pem" "$out/test-releases"
+fi
 rm -rf "$stage"
 
 if [ "$test_hooks" = yes ]; then

@@ -3,14 +3,16 @@
  * the host (issue 6): /healthz answers; the provisioning file on the boot partition was
  * applied and its secrets removed from the card (read with mtools once the box is off);
  * / is read-only; what was written survives a reboot; a SIGSTOPped appliance is killed by
- * systemd's watchdog and started again.
+ * systemd's watchdog and started again; updates sent as the box admin does (the releases
+ * of image-build/test-releases.sh): one signed with another key is refused, a good one is
+ * installed and serves, a broken one is undone by itself, and the data stays.
  *
  * Slow (qemu emulates the CPU here: minutes per boot), so it runs only when SOLIDAIRE_IMAGE
  * names the images of `image-build/build-debian.sh --test-hooks` (`npm run image:boot`
  * builds them and runs this file). Needs qemu-system-arm and mtools.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +49,11 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     guest = new Guest(IMAGES!, run, PORT);
     try {
       return await body(guest);
+    } catch (e) {
+      // What the box's services said, to read beside the failure.
+      const journal = await guest.sh('journalctl -b --no-pager -o short-monotonic -u solidaire -u solidaire-update -u solidaire-provision | tail -n 120', 30_000).catch(() => undefined);
+      if (journal) console.error(`the guest's journal:\n${journal.out}`);
+      throw e;
     } finally {
       guest.kill();
       guest = undefined;
@@ -115,4 +122,51 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     expect(((await article.json()) as { title: string }).title).toBe('Écrit avant le redémarrage');
     await guest.powerOff(5 * 60_000);
   }), BOOT_MS + 10 * 60_000);
+
+  it('updates: another key refused, a good release installed, a broken one undone, the data kept', () => booted(async (guest) => {
+    await guest.health(BOOT_MS);
+    let session = await login(guest.base);
+    expect(session.status).toBe(200);
+    const written = await fetch(`${guest.base}/api/v1/commons/articles`, { method: 'POST', headers: session.headers, body: JSON.stringify({ title: 'Écrit avant les mises à jour', body: 'Il doit rester.' }) });
+    expect(written.status).toBe(201);
+    const kept = ((await written.json()) as { id: string }).id;
+    const release = (name: string) => readFileSync(join(IMAGES!, 'test-releases', `${name}.release`));
+    const send = (name: string) => fetch(`${guest.base}/api/v1/updates`, { method: 'POST', headers: { ...session.headers, 'content-type': 'application/octet-stream' }, body: release(name) });
+    const status = async () => (await (await fetch(`${guest.base}/api/v1/updates`, { headers: session.headers })).json()) as { version: string; waiting: string[]; last: { result: string; version: string; previous: string; reason?: string } | null; accepts: boolean };
+    expect((await status()).accepts).toBe(true);
+
+    // Signed with a key the box does not have: refused at once, nothing waits.
+    const stranger = await send('stranger');
+    expect(stranger.status).toBe(400);
+    expect(((await stranger.json()) as { error: { code: string } }).error.code).toBe('release_refused');
+    expect((await status()).waiting).toEqual([]);
+
+    // A good release: root installs it (the path unit), the box comes back with it.
+    const t0 = Date.now();
+    expect((await send('good')).status).toBe(202);
+    await guest.until('the box serving 0.1.1-essai', 15 * 60_000, async () => {
+      const res = await fetch(`${guest.base}/healthz`, { signal: AbortSignal.timeout(5000) });
+      return res.status === 200 && ((await res.json()) as { version: string }).version === '0.1.1-essai' ? true : undefined;
+    });
+    console.log(`good release: serving ${Math.round((Date.now() - t0) / 1000)} s after it was sent`);
+    session = await login(guest.base);
+    expect(await status()).toMatchObject({ version: '0.1.1-essai', last: { result: 'applied', version: '0.1.1-essai', previous: 'factory' } });
+
+    // A broken release (its command exits at once): undone by itself, database included.
+    const t1 = Date.now();
+    expect((await send('broken')).status).toBe(202);
+    const last = await guest.until('the broken release undone', 15 * 60_000, async () => {
+      const res = await fetch(`${guest.base}/api/v1/updates`, { headers: session.headers, signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+      if (res?.status === 401) session = await login(guest.base);
+      if (res?.status !== 200) return undefined;
+      const s = (await res.json()) as Awaited<ReturnType<typeof status>>;
+      return s.last?.version === '0.1.2-cassee' ? s : undefined;
+    });
+    console.log(`broken release: undone ${Math.round((Date.now() - t1) / 1000)} s after it was sent (${last.last?.reason})`);
+    expect(last).toMatchObject({ version: '0.1.1-essai', last: { result: 'rolled-back', version: '0.1.2-cassee', previous: '0.1.1-essai' } });
+    expect((await guest.health(5 * 60_000)).ok).toBe(true);
+    const article = await fetch(`${guest.base}/api/v1/commons/articles/${kept}`, { headers: session.headers });
+    expect(article.status).toBe(200);
+    await guest.powerOff(5 * 60_000);
+  }), BOOT_MS + 40 * 60_000);
 });
