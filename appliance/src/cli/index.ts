@@ -12,9 +12,9 @@
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Appliance, VERSION } from '../appliance.js';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Appliance, RELEASE_KEY_FILE, VERSION } from '../appliance.js';
 import { performSetup, setupSchema } from '../setup/index.js';
 import { startDemo } from '../demo/index.js';
 import { Hub } from '../hub/index.js';
@@ -23,7 +23,7 @@ import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { provision } from '../provision/index.js';
 import { SystemdNotifier } from '../service/index.js';
-import { applyUpdate, buildRelease, generateReleaseKeys, healthzAnswers, systemdService } from '../update/index.js';
+import { applyUpdate, buildRelease, generateReleaseKeys, healthzAnswers, isReleaseFile, systemdService, type Delivery } from '../update/index.js';
 import { sql } from '../db/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
@@ -39,10 +39,16 @@ function siteId(value: string): string {
 }
 
 /** A box that already exists in `dir` (a command on bundles must not make a new one). */
-function existingBox(dir: string): Appliance {
+function existingBox(dir: string, o: { updates?: string; releaseKey?: string } = {}): Appliance {
   const dataDir = resolve(dir);
   if (!existsSync(join(dataDir, 'solidaire.db'))) throw new Error(`aucune boîte dans « ${dir} » (pas de solidaire.db) : vérifiez --data`);
-  return new Appliance({ dataDir });
+  return new Appliance({ dataDir, ...(o.updates ? { updatesRoot: resolve(o.updates) } : {}), ...(o.releaseKey ? { releaseKeyFile: resolve(o.releaseKey) } : {}) });
+}
+
+/** What became of a release file taken from a USB stick, in a sentence. */
+function describeRelease(d: Delivery, file: string): string {
+  if (d.state === 'refused') return `Version « ${basename(file)} » refusée : ${d.reason}.`;
+  return `Version ${d.version} vérifiée et mise en attente : la boîte l’installe dans un instant.`;
 }
 
 /** A number of seconds, more than zero (fractions allowed). */
@@ -330,6 +336,13 @@ export function program(): Command {
       try {
         const summary = await writeBundleFile(bundleDeps(appliance.services), { target: o.for ?? null }, resolve(o.out));
         console.log(describeExport(summary, o.out));
+        // The release this box holds goes beside the bundle: the other site takes it on import.
+        const release = await appliance.releases.held();
+        if (release) {
+          const beside = join(dirname(resolve(o.out)), `solidaire-${release.version}.release`);
+          copyFileSync(release.path, beside);
+          console.log(`Version ${release.version} copiée à côté : ${beside}.`);
+        }
       } finally {
         await appliance.stop();
       }
@@ -339,11 +352,28 @@ export function program(): Command {
     .command('import')
     .description('vérifie un paquet apporté d’un autre site, puis l’applique (tout ou rien)')
     .requiredOption('--data <dir>', 'dossier des données de la boîte')
-    .argument('<file>', 'le fichier du paquet')
-    .action(async (file: string, o: { data: string }) => {
-      const appliance = existingBox(o.data);
+    .option('--updates <dir>', 'dossier des mises à jour (défaut : le dossier des données)')
+    .option('--release-key <file>', 'clé publique des versions', RELEASE_KEY_FILE)
+    .argument('<file>', 'le fichier du paquet, ou d’une version de Solidaire')
+    .action(async (file: string, o: { data: string; updates?: string; releaseKey: string }) => {
+      const appliance = existingBox(o.data, o);
       try {
-        console.log(describeImport(await importBundle(bundleDeps(appliance.services), resolve(file))));
+        const path = resolve(file);
+        // A release, given itself or found beside the bundle, is taken as one from the relay.
+        if (isReleaseFile(path)) {
+          const d = await appliance.releases.take(path);
+          console.log(describeRelease(d, path));
+          if (d.state === 'refused') process.exitCode = 2;
+          return;
+        }
+        console.log(describeImport(await importBundle(bundleDeps(appliance.services), path)));
+        for (const name of readdirSync(dirname(path)).filter((n) => n.endsWith('.release')).sort()) {
+          const beside = join(dirname(path), name);
+          if (!isReleaseFile(beside)) continue;
+          const d = await appliance.releases.take(beside);
+          console.log(describeRelease(d, beside));
+          if (d.state === 'refused') process.exitCode = 2;
+        }
       } finally {
         await appliance.stop();
       }
