@@ -138,6 +138,7 @@ export class Appliance {
         dir: join(opts.updatesRoot ?? opts.dataDir, 'updates'),
         keyFile: opts.releaseKeyFile ?? RELEASE_KEY_FILE,
         version: VERSION,
+        delivery: () => this.releases.report().delivery,
       },
     };
     this.releases = new ReleaseDelivery({
@@ -146,11 +147,9 @@ export class Appliance {
       clock,
       updates: this.services.updates,
       dataDir: opts.dataDir,
-      onChange: (r) => {
-        const d = r.delivery;
-        if (d) this.note(`version ${d.version} : ${d.state === 'refused' ? `refusée, ${d.reason}` : d.state === 'queued' ? 'reçue et vérifiée, à installer' : 'demandée'}`);
-        void this.relay?.stateChanged();
-      },
+      note: (line) => this.note(line),
+      // The relay hears of it at once (a visit, on a metered link).
+      onChange: () => void this.relay?.stateChanged(),
     });
     this.app = createApp({
       services: this.services,
@@ -188,7 +187,10 @@ export class Appliance {
     // What the last update did (update/apply.ts writes it in the updates root): in the
     // box's recent log, which the relay collects.
     const update = readUpdateState(this.services.updates.root);
-    if (update) this.note(`mise à jour ${update.version} : ${update.result === 'applied' ? `installée (avant : ${update.previous})` : `annulée, ${update.reason}`}`);
+    if (update) {
+      const outcome = { applied: `installée (avant : ${update.previous})`, 'rolled-back': `annulée, ${update.reason}`, refused: `refusée, ${update.reason}` }[update.result];
+      this.note(`mise à jour ${update.version} : ${outcome}`);
+    }
     // A release that arrived whole just before a stop is checked and queued now.
     await this.releases.check().catch((e: unknown) => this.logError(e, false));
     await this.startRelayLink();

@@ -5,14 +5,14 @@
  * relay's side (offer, fetch from a LAN neighbour, the outcome reaching the relay) is in
  * relay/src/releases.test.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Appliance } from '../appliance.js';
 import { FakeClock, seededRandom } from '../clock/index.js';
 import { performSetup } from '../setup/index.js';
-import { releaseKeyFile, REPO_ROOT, scratch, solidaire, testRelease, TEST_PASSWORD } from '../testing/index.js';
-import { generateReleaseKeys, type ReleaseKeys } from './index.js';
+import { releaseKeyFile, REPO_ROOT, scratch, solidaire, TestClient, testRelease, TEST_PASSWORD } from '../testing/index.js';
+import { generateReleaseKeys, ReleaseDelivery, STATE_FILE, type ReleaseKeys } from './index.js';
 
 const releaseFile = (dir: string, version: string, keys: ReleaseKeys) => testRelease(s, { dir, version, keys });
 
@@ -32,8 +32,14 @@ async function box(name: string, keys: ReleaseKeys | null) {
   return { appliance, dataDir, updatesRoot, key, queued: (v: string) => existsSync(join(updatesRoot, 'updates', `${v}.release`)) };
 }
 
+/** What a box's own ReleaseDelivery is made of, for a second one over the same folders. */
+function deliveryDeps(b: Awaited<ReturnType<typeof box>>) {
+  const { db, blobs, clock, updates } = b.appliance.services;
+  return { db, blobs, clock, updates, dataDir: b.dataDir };
+}
+
 describe('releases from a USB stick', () => {
-  it('a release is checked with the box’s key and queued for root; another key’s is refused; a box without the key takes none', async () => {
+  it('a release is checked with the box’s key and queued for root; another key’s is refused; root’s refusal is told; a box without the key takes none', async () => {
     const stick = s.dir();
     const nioro = await box('Nioro', good);
     const d = await nioro.appliance.releases.take(await releaseFile(stick, '0.9.0', good));
@@ -42,11 +48,25 @@ describe('releases from a USB stick', () => {
     // Kept as a blob of "$releases": a neighbour on the LAN may fetch it from here.
     expect(await nioro.appliance.services.blobs.has(d.sha256!)).toBe(true);
     expect(nioro.appliance.releases.report()).toMatchObject({ delivery: { version: '0.9.0', state: 'queued' }, last: null });
+    // The box admin's page says it too.
+    const admin = new TestClient(nioro.appliance);
+    await admin.login('admin', TEST_PASSWORD);
+    expect((await admin.get('/api/v1/updates')).body).toMatchObject({ waiting: ['0.9.0'], delivery: { version: '0.9.0', state: 'queued', from: 'usb' } });
 
     const bad = await nioro.appliance.releases.take(await releaseFile(s.dir(), '0.9.1', other));
     expect(bad).toMatchObject({ state: 'refused', version: 'solidaire-0.9.1.release', sha256: null });
     expect(bad.reason).toMatch(/signature/);
     expect(nioro.queued('0.9.1')).toBe(false);
+
+    // Root's `update apply` refused it (a changed tarball, say): the box was not restarted,
+    // and tells it at its next check (after its next sync session).
+    const refusal = { result: 'refused', version: '0.9.0.release', previous: 'factory', at: 5, reason: 'Cette version ne contient pas ce que son manifeste annonce' };
+    writeFileSync(join(nioro.updatesRoot, STATE_FILE), JSON.stringify(refusal));
+    const told: unknown[] = [];
+    const watched = new ReleaseDelivery({ ...deliveryDeps(nioro), onChange: (r) => told.push(r.last) });
+    writeFileSync(join(nioro.updatesRoot, STATE_FILE), JSON.stringify({ ...refusal, at: 6 }));
+    await watched.check();
+    expect(told).toEqual([{ ...refusal, at: 6 }]);
 
     const youri = await box('Youri', null);
     const none = await youri.appliance.releases.take(await releaseFile(s.dir(), '0.9.0', good));

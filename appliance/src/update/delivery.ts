@@ -70,6 +70,8 @@ export interface ReleaseDeliveryDeps {
   readonly dataDir: string;
   /** Something changed that the relay should hear of. */
   readonly onChange?: (report: UpdateReport) => void;
+  /** A line for the box's recent log (which the relay may collect). */
+  readonly note?: (line: string) => void;
 }
 
 export const DELIVERY_FILE = 'release-delivery.json';
@@ -95,10 +97,13 @@ export class ReleaseDelivery {
   private readonly file: string;
   private current: Delivery | null;
   private checking: Promise<void> = Promise.resolve();
+  /** When the last `update apply` wrote its outcome, as last told. */
+  private lastApplyAt: number | null;
 
   constructor(private readonly deps: ReleaseDeliveryDeps) {
     this.file = join(deps.dataDir, DELIVERY_FILE);
     this.current = readDelivery(this.file);
+    this.lastApplyAt = readUpdateState(deps.updates.root)?.at ?? null;
   }
 
   report(): UpdateReport {
@@ -148,13 +153,22 @@ export class ReleaseDelivery {
     return this.current!;
   }
 
-  /** The offered release arrived whole: check it and queue it for root (safe to call any time). */
+  /**
+   * The offered release arrived whole: check it and queue it for root; and root's last
+   * `update apply` wrote a new outcome (a refusal leaves the box running: nothing restarts
+   * it to tell). Safe to call any time; the box calls it after every sync session.
+   */
   check(): Promise<void> {
     this.checking = this.checking.then(() => this.checkNow());
     return this.checking;
   }
 
   private async checkNow(): Promise<void> {
+    const applyAt = readUpdateState(this.deps.updates.root)?.at ?? null;
+    if (applyAt !== this.lastApplyAt) {
+      this.lastApplyAt = applyAt;
+      this.deps.onChange?.(this.report());
+    }
     const d = this.current;
     if (!d || d.state !== 'fetching' || !d.sha256 || !(await this.deps.blobs.has(d.sha256))) return;
     const { updates } = this.deps;
@@ -189,6 +203,8 @@ export class ReleaseDelivery {
     this.current = next;
     writeFileSync(`${this.file}.tmp`, JSON.stringify(next));
     renameSync(`${this.file}.tmp`, this.file);
+    const what = { fetching: 'demandée', queued: 'reçue et vérifiée, à installer', refused: `refusée, ${next.reason}` }[next.state];
+    this.deps.note?.(`version ${next.version} : ${what}`);
     this.deps.onChange?.(this.report());
     return next;
   }
