@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Appliance, type ApplianceOptions } from '@solidaire/appliance';
 import { FakeClock, seededRandom } from '@solidaire/appliance/clock';
-import { releaseKeyFile, scratch, testRelease } from '@solidaire/appliance/testing';
+import { releaseKeyFile, scratch, solidaire, testRelease } from '@solidaire/appliance/testing';
 import { performSetup } from '@solidaire/appliance/setup';
 import { enroll, type EnrollmentFile } from '@solidaire/appliance/relay-link';
 import { LAN_LINK } from '@solidaire/appliance/network';
@@ -124,10 +124,17 @@ describe('relay: releases reach the boxes as blobs', () => {
   it('a release the box’s key does not verify is refused and the relay learns why; a box without the key fetches nothing', async () => {
     // The relay was given the wrong key (or the release key changed): it offers a release the boxes' key refuses.
     const env = await startRelay(other);
-    const refusedHere = await env.api('/api/v1/releases', { method: 'POST', body: readFileSync(await releaseFile('0.9.1', good)) });
-    expect(refusedHere.status).toBe(400);
-    expect(((await refusedHere.json()) as { error: { code: string } }).error.code).toBe('release_refused');
-    expect((await env.api('/api/v1/releases', { method: 'POST', body: readFileSync(await releaseFile('0.9.0', other)) })).status).toBe(201);
+    // Through the command, as the relay's admin would (the token from a file).
+    const tokenFile = join(s.dir(), 'admin-token');
+    writeFileSync(tokenFile, env.relay.adminToken);
+    const publish = (file: string) => solidaire('release', 'publish', file, '--relay', env.relay.addresses().http, '--token-file', tokenFile);
+    const refusedHere = await publish(await releaseFile('0.9.1', good));
+    expect(refusedHere.code).toBe(1);
+    expect(refusedHere.err).toMatch(/le relais refuse la version \(400\) : La signature de cette version n’est pas celle des versions de Solidaire/);
+    const offered = await publish(await releaseFile('0.9.0', other));
+    expect(offered.err).toBe('');
+    expect(offered.out).toMatch(/^Version 0\.9\.0 proposée aux boîtes/);
+    expect(((await (await env.api('/api/v1/releases')).json()) as { releases: Array<{ version: string }> }).releases.map((r) => r.version)).toEqual(['0.9.0']);
 
     const youri = await startBox(env, 'Youri', 30, { key: good });
     const koupela = await startBox(env, 'Koupéla', 40, { key: null });

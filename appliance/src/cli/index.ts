@@ -6,13 +6,14 @@
  *   setup --data …            first-run setup of a box from the command line
  *   enroll --data DIR FILE    register the box with a relay, with the file the relay gave
  *   provision --boot --data   first boot: apply the provisioning file on the card's boot partition
- *   release keygen|build      make the release signing keys; build and sign a release bundle
+ *   release keygen|build|publish   make the release signing keys; build and sign a release
+ *                             bundle; offer one to every box through the relay
  *   update apply FILE         install a release bundle, keep it only if the box comes up with it
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Appliance, RELEASE_KEY_FILE, VERSION } from '../appliance.js';
 import { performSetup, setupSchema } from '../setup/index.js';
@@ -23,7 +24,8 @@ import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { provision } from '../provision/index.js';
 import { SystemdNotifier } from '../service/index.js';
-import { applyUpdate, buildRelease, generateReleaseKeys, healthzAnswers, isReleaseFile, systemdService, type Delivery } from '../update/index.js';
+import { releaseCommands } from './release.js';
+import { applyUpdate, healthzAnswers, isReleaseFile, systemdService, type Delivery } from '../update/index.js';
 import { sql } from '../db/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
@@ -261,36 +263,7 @@ export function program(): Command {
       }
     });
 
-  const release = cmd.command('release').description('versions signées de Solidaire, pour les mises à jour des boîtes');
-
-  release
-    .command('keygen')
-    .description('fait la paire de clés de signature des versions (la publique va dans l’image, la privée reste chez qui publie)')
-    .requiredOption('--out <dir>', 'dossier où écrire release-key.pem (privée) et release-key.pub')
-    .action((o: { out: string }) => {
-      const dir = resolve(o.out);
-      if (existsSync(join(dir, 'release-key.pem'))) throw new Error(`${join(dir, 'release-key.pem')} existe déjà : elle n’est pas remplacée`);
-      mkdirSync(dir, { recursive: true });
-      const k = generateReleaseKeys();
-      writeFileSync(join(dir, 'release-key.pem'), k.privateKeyPem, { mode: 0o600 });
-      writeFileSync(join(dir, 'release-key.pub'), k.publicKeyPem);
-      console.log(`Clés écrites dans ${dir} : gardez release-key.pem hors de toute boîte ; release-key.pub va dans l’image.`);
-    });
-
-  release
-    .command('build')
-    .description('fait et signe une version à partir d’un dépôt construit (npm ci), dépendances comprises')
-    .requiredOption('--key <file>', 'clé privée de signature (release-key.pem)')
-    .requiredOption('--out <file>', 'fichier de la version à écrire')
-    .option('--root <dir>', 'dépôt construit', '.')
-    // The version is the checkout's (package.json): the one the box will answer /healthz
-    // with, which is how `update apply` knows the release it installed is the one serving.
-    .action(async (o: { key: string; out: string; root: string }) => {
-      const root = resolve(o.root);
-      const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-      const manifest = await buildRelease({ root, out: resolve(o.out), version, privateKeyPem: readFileSync(resolve(o.key), 'utf8'), now: Date.now() });
-      console.log(`Version ${manifest.version} signée : ${manifest.entries.length} fichiers, dans ${o.out}.`);
-    });
+  releaseCommands(cmd);
 
   cmd
     .command('update')
