@@ -53,6 +53,12 @@ describe('releases from a USB stick', () => {
     await admin.login('admin', TEST_PASSWORD);
     expect((await admin.get('/api/v1/updates')).body).toMatchObject({ waiting: ['0.9.0'], delivery: { version: '0.9.0', state: 'queued', from: 'usb' } });
 
+    // A later release replaces it: the earlier one's bytes are not kept.
+    const later = await nioro.appliance.releases.take(await releaseFile(s.dir(), '0.9.3', good));
+    expect(later).toMatchObject({ version: '0.9.3', state: 'queued' });
+    expect(await nioro.appliance.services.blobs.has(d.sha256!)).toBe(false);
+    expect(await nioro.appliance.services.blobs.has(later.sha256!)).toBe(true);
+
     const bad = await nioro.appliance.releases.take(await releaseFile(s.dir(), '0.9.1', other));
     expect(bad).toMatchObject({ state: 'refused', version: 'solidaire-0.9.1.release', sha256: null });
     expect(bad.reason).toMatch(/signature/);

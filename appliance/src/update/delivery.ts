@@ -128,9 +128,29 @@ export class ReleaseDelivery {
       this.set({ version: offer.version, sha256: offer.sha256, from: 'relay', state: 'refused', reason: NO_KEY });
       return;
     }
+    this.forgetOthers(offer.sha256);
     wantRelease(this.deps.db, offer);
     this.set({ version: offer.version, sha256: offer.sha256, from: 'relay', state: 'fetching' });
     return this.check();
+  }
+
+  /**
+   * A box keeps one release to hand on, the last one named: the earlier ones are unpinned
+   * and their bytes removed (tens of megabytes each, on a small card). What root unpacked
+   * and runs lives elsewhere (update/apply.ts's releases/).
+   */
+  private forgetOthers(sha256: string): void {
+    const { db, blobs } = this.deps;
+    const old = sql<[string, string], { sha256: string }>(db, 'SELECT DISTINCT sha256 FROM blob_refs WHERE space = ? AND sha256 != ?').all(RELEASES_SPACE, sha256);
+    db.transaction(() => {
+      sql(db, 'DELETE FROM blob_refs WHERE space = ? AND sha256 != ?').run(RELEASES_SPACE, sha256);
+      sql(db, 'DELETE FROM bulk_pins WHERE space = ? AND sha256 != ?').run(RELEASES_SPACE, sha256);
+    })();
+    for (const o of old) {
+      // Unless something else (a file someone uploaded, a content pack) points at the same
+      // bytes; checked and removed in one turn, as the blob store asks.
+      if (!sql<[string], { n: number }>(db, 'SELECT count(*) AS n FROM blob_refs WHERE sha256 = ? AND deleted = 0').get(o.sha256)?.n) blobs.removeNow(o.sha256);
+    }
   }
 
   /**
@@ -147,6 +167,7 @@ export class ReleaseDelivery {
     }
     const put = await this.deps.blobs.put(createReadStream(path));
     const { manifest } = readSignedManifest(this.deps.blobs.pathOf(put.sha256), readFileSync(this.deps.updates.keyFile, 'utf8'));
+    this.forgetOthers(put.sha256);
     wantRelease(this.deps.db, { version: manifest.version, sha256: put.sha256, size: put.size });
     this.set({ version: manifest.version, sha256: put.sha256, from: 'usb', state: 'fetching' });
     await this.check();
