@@ -52,7 +52,7 @@ async function startRelay(releaseKey: ReleaseKeys) {
 type Env = Awaited<ReturnType<typeof startRelay>>;
 
 /** A box enrolled with the relay, then started as `solidaire appliance` would (its own updates folder and key). */
-async function startBox(env: Env, name: string, seed: number, o: { key: ReleaseKeys | null; metered?: boolean; extra?: Partial<ApplianceOptions> }) {
+async function startBox(env: Env, name: string, seed: number, o: { key: ReleaseKeys | null; meteredBudget?: number; extra?: Partial<ApplianceOptions> }) {
   const dataDir = s.dir();
   const setup = new Appliance({ dataDir, clock: env.clock, random: seededRandom(seed) });
   await performSetup(setup.services, { siteName: name, admin: { username: 'admin', displayName: 'Admin', password: 'correct-horse-battery' } });
@@ -60,7 +60,7 @@ async function startBox(env: Env, name: string, seed: number, o: { key: ReleaseK
   const { enrollment, site } = (await res.json()) as { enrollment: EnrollmentFile; site: { id: string } };
   await enroll({ file: enrollment, key: setup.services.site.key, network: setup.services.network, dataDir, now: env.clock.now() });
   // The 3G key: metered, with room for bulk content, so only the choice of peer keeps the release off it.
-  if (o.metered) setup.services.network.policy.configure({ link: 'internet', metered: true, budgetBytes: 100_000_000, resetDay: 1 });
+  if (o.meteredBudget !== undefined) setup.services.network.policy.configure({ link: 'internet', metered: true, budgetBytes: o.meteredBudget, resetDay: 1 });
   await setup.stop();
   const opts: ApplianceOptions = {
     dataDir,
@@ -100,7 +100,7 @@ describe('relay: releases reach the boxes as blobs', () => {
 
     // Nioro, on a 3G key, has Grigny as its neighbour on the LAN.
     const grignyAddress = grigny.box.services.network.status().addresses[0]!;
-    const nioro = await startBox(env, 'Nioro', 20, { key: good, metered: true, extra: { peers: [{ address: grignyAddress, link: LAN_LINK }] } });
+    const nioro = await startBox(env, 'Nioro', 20, { key: good, meteredBudget: 100_000_000, extra: { peers: [{ address: grignyAddress, link: LAN_LINK }] } });
     await vi.waitFor(() => expect(queued(nioro.box)).toBe(true), { timeout: 20_000 });
     const policy = nioro.box.services.network.policy;
     // The release's bytes came over the LAN; the 3G key carried the MQTT visit and sessions only.
@@ -119,6 +119,25 @@ describe('relay: releases reach the boxes as blobs', () => {
     s.defer(() => again.stop());
     await again.start();
     await vi.waitFor(async () => expect((await report(env, nioro.site))?.last).toEqual(applied), { timeout: 10_000 });
+  });
+
+  it('a release crosses the metered link only when its budget lets bulk content through', async () => {
+    const env = await startRelay(good);
+    expect((await env.api('/api/v1/releases', { method: 'POST', body: readFileSync(await releaseFile('0.9.0', good)) })).status).toBe(201);
+    // A month nearly spent: the relay's visit alone passes the bulk class's share (half).
+    const gavinane = await startBox(env, 'Gavinané', 50, { key: good, meteredBudget: 2_000 });
+    await vi.waitFor(async () => expect((await report(env, gavinane.site))?.delivery).toMatchObject({ version: '0.9.0', state: 'fetching' }), { timeout: 20_000 });
+    const network = gavinane.box.services.network;
+    for (const r of await network.syncNow()) if (r instanceof Error) throw r;
+    expect(await gavinane.box.services.blobs.has(gavinane.box.releases.report().delivery!.sha256!)).toBe(false);
+    expect(network.policy.usage('internet').bytesIn).toBeLessThan(PAYLOAD_BYTES / 4);
+    expect(gavinane.box.releases.report().delivery?.state).toBe('fetching');
+
+    // A new month's plan (the box admin, or the relay's set-config command): it comes.
+    network.policy.configure({ link: 'internet', metered: true, budgetBytes: 100_000_000, resetDay: 1 });
+    for (const r of await network.syncNow()) if (r instanceof Error) throw r;
+    await vi.waitFor(() => expect(gavinane.box.releases.report().delivery?.state).toBe('queued'), { timeout: 10_000 });
+    expect(network.policy.usage('internet').bytesIn).toBeGreaterThan(PAYLOAD_BYTES);
   });
 
   it('a release the box’s key does not verify is refused and the relay learns why; a box without the key fetches nothing', async () => {
