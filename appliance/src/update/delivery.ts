@@ -12,10 +12,11 @@
  * kept in <data>/release-delivery.json and told to the relay with the box's presence.
  */
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { createReadStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { sql, type Db } from '../db/index.js';
+import { writeFileDurably } from '../durable/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
 import { RELEASES_SPACE } from '../federation/index.js';
@@ -222,8 +223,7 @@ export class ReleaseDelivery {
   private set(d: Omit<Delivery, 'at'>): Delivery {
     const next: Delivery = { ...d, at: this.deps.clock.now() };
     this.current = next;
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(next));
-    renameSync(`${this.file}.tmp`, this.file);
+    writeFileDurably(this.file, JSON.stringify(next));
     const what = { fetching: 'demandée', queued: 'reçue et vérifiée, à installer', refused: `refusée, ${next.reason}` }[next.state];
     this.deps.note?.(`version ${next.version} : ${what}`);
     this.deps.onChange?.(this.report());
