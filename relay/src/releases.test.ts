@@ -15,7 +15,7 @@ import { releaseKeyFile, scratch, solidaire, testRelease } from '@solidaire/appl
 import { performSetup } from '@solidaire/appliance/setup';
 import { enroll, type EnrollmentFile } from '@solidaire/appliance/relay-link';
 import { LAN_LINK } from '@solidaire/appliance/network';
-import { generateReleaseKeys, STATE_FILE, type ReleaseKeys, type UpdateReport } from '@solidaire/appliance/update';
+import { generateReleaseKeys, STATE_FILE, type ReleaseKeys, type ReleaseOffer, type UpdateReport } from '@solidaire/appliance/update';
 import { Relay } from './relay.js';
 
 const s = scratch();
@@ -167,8 +167,18 @@ describe('relay: releases reach the boxes as blobs', () => {
       expect(r?.delivery).toMatchObject({ version: '0.9.0', state: 'refused' });
       expect(r?.delivery?.reason).toMatch(/n’a pas la clé/);
     }, { timeout: 20_000 });
-    // Nothing queued for root on either; the box without the key did not fetch the bytes.
+    // Nothing queued for root on either; the box without the key did not fetch the bytes,
+    // and the one that refused them keeps none (it would hand them on to its neighbours).
     for (const b of [youri.box, koupela.box]) expect(existsSync(join(b.services.updates.dir, '0.9.0.release'))).toBe(false);
-    expect(await koupela.box.services.blobs.has(youri.box.releases.report().delivery!.sha256!)).toBe(false);
+    const sha = youri.box.releases.report().delivery!.sha256!;
+    expect(await koupela.box.services.blobs.has(sha)).toBe(false);
+    expect(await youri.box.services.blobs.has(sha)).toBe(false);
+
+    // Koupéla is given the key (a new image): the same offer, seen again, is fetched now.
+    writeFileSync(koupela.opts.releaseKeyFile!, other.publicKeyPem);
+    const { releases } = (await (await env.api('/api/v1/releases')).json()) as { releases: ReleaseOffer[] };
+    await koupela.box.releases.offer(releases[0]!);
+    for (const r of await koupela.box.services.network.syncNow()) if (r instanceof Error) throw r;
+    await vi.waitFor(() => expect(koupela.box.releases.report().delivery?.state).toBe('queued'), { timeout: 10_000 });
   });
 });

@@ -123,13 +123,17 @@ export class ReleaseDelivery {
 
   /** The relay offers a release: want it (unless it is in service, or the box takes none). */
   async offer(offer: ReleaseOffer): Promise<void> {
-    if (this.current?.sha256 === offer.sha256) return this.check();
+    const hasKey = existsSync(this.deps.updates.keyFile);
+    // The same offer again (retained, at each new session): nothing new, unless the box
+    // refused it for want of a key it has now.
+    const same = this.current?.sha256 === offer.sha256;
+    if (same && !(this.current?.reason === NO_KEY && hasKey)) return this.check();
     if (offer.version === this.deps.updates.version) return;
-    if (!existsSync(this.deps.updates.keyFile)) {
+    if (!hasKey) {
       this.set({ version: offer.version, sha256: offer.sha256, from: 'relay', state: 'refused', reason: NO_KEY });
       return;
     }
-    this.forgetOthers(offer.sha256);
+    this.unpinReleases(offer.sha256);
     wantRelease(this.deps.db, offer);
     this.set({ version: offer.version, sha256: offer.sha256, from: 'relay', state: 'fetching' });
     return this.check();
@@ -137,11 +141,13 @@ export class ReleaseDelivery {
 
   /**
    * A box keeps one release to hand on, the last one named: the earlier ones are unpinned
-   * and their bytes removed (tens of megabytes each, on a small card). What root unpacked
-   * and runs lives elsewhere (update/apply.ts's releases/).
+   * and their bytes removed (tens of megabytes each, on a small card); a refused one too
+   * (`keep` null), so that it is never handed on. What root unpacked and runs lives
+   * elsewhere (update/apply.ts's releases/).
    */
-  private forgetOthers(sha256: string): void {
+  private unpinReleases(keep: string | null): void {
     const { db, blobs } = this.deps;
+    const sha256 = keep ?? '';
     const old = sql<[string, string], { sha256: string }>(db, 'SELECT DISTINCT sha256 FROM blob_refs WHERE space = ? AND sha256 != ?').all(RELEASES_SPACE, sha256);
     db.transaction(() => {
       sql(db, 'DELETE FROM blob_refs WHERE space = ? AND sha256 != ?').run(RELEASES_SPACE, sha256);
@@ -168,7 +174,7 @@ export class ReleaseDelivery {
     }
     const put = await this.deps.blobs.put(createReadStream(path));
     const { manifest } = readSignedManifest(this.deps.blobs.pathOf(put.sha256), readFileSync(this.deps.updates.keyFile, 'utf8'));
-    this.forgetOthers(put.sha256);
+    this.unpinReleases(put.sha256);
     wantRelease(this.deps.db, { version: manifest.version, sha256: put.sha256, size: put.size });
     this.set({ version: manifest.version, sha256: put.sha256, from: 'usb', state: 'fetching' });
     await this.check();
@@ -201,6 +207,7 @@ export class ReleaseDelivery {
       if (version !== d.version) throw new ReleaseError(`le fichier annoncé comme version ${d.version} est la version ${version}`);
     } catch (e) {
       if (!(e instanceof ReleaseError)) throw e;
+      this.unpinReleases(null);
       this.set({ ...d, state: 'refused', reason: e.message });
       return;
     }
