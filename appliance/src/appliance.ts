@@ -139,6 +139,7 @@ export class Appliance {
         keyFile: opts.releaseKeyFile ?? RELEASE_KEY_FILE,
         version: VERSION,
         delivery: () => this.releases.report().delivery,
+        take: (file: string) => this.releases.take(file),
       },
     };
     this.releases = new ReleaseDelivery({

@@ -44,6 +44,8 @@ export interface Services {
     readonly version: string;
     /** The last release offered or brought to the box, and what became of it (update/delivery.ts). */
     readonly delivery?: () => unknown;
+    /** Take a release file as one from the relay (kept to hand on, queued, told to the relay). */
+    readonly take?: (file: string) => Promise<{ readonly state: string; readonly reason?: string }>;
   };
 }
 

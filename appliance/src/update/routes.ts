@@ -95,8 +95,15 @@ export function updateRoutes() {
           throw e;
         }
         if (version === u.version) throw new ConflictError(`La version ${version} est déjà celle en service.`, 'release_in_service');
-        // The name the path unit waits for: from here root takes over.
-        renameSync(tmp, join(u.dir, `${version}.release`));
+        if (u.take) {
+          // Like a release from the relay or beside a bundle: kept to hand on to LAN
+          // neighbours, queued for root, and what becomes of it told to the relay.
+          const d = await u.take(tmp);
+          if (d.state === 'refused') throw new BadRequestError(`Version refusée : ${d.reason ?? ''}`, 'release_refused');
+        } else {
+          // The name the path unit waits for: from here root takes over.
+          renameSync(tmp, join(u.dir, `${version}.release`));
+        }
         return c.json({ version, message: `La version ${version} est reçue et vérifiée ; la boîte l’installe et redémarre dans un instant (elle revient à la version ${u.version} si la nouvelle ne démarre pas).` }, 202);
       } finally {
         await rm(tmp, { force: true });
