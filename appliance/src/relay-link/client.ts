@@ -303,18 +303,13 @@ export class RelayLink {
 
   private async onMessage(client: MqttClient, topic: string, payload: Buffer): Promise<void> {
     const t = parseTopic(topic);
-    if (t?.kind === 'head') {
-      this.headsReceived++;
+    // The relay's notices (a space's head, the release offered): a bad one is only noted.
+    if (t?.kind === 'head' || t?.kind === 'release') {
+      if (t.kind === 'head') this.headsReceived++;
       try {
-        this.opts.heads?.onHead(t.space, JSON.parse(payload.toString('utf8')) as VersionVector);
-      } catch (e) {
-        this.opts.onError?.(e);
-      }
-      return;
-    }
-    if (t?.kind === 'release') {
-      try {
-        this.opts.releases?.onOffer(JSON.parse(payload.toString('utf8')));
+        const body: unknown = JSON.parse(payload.toString('utf8'));
+        if (t.kind === 'head') this.opts.heads?.onHead(t.space, body as VersionVector);
+        else this.opts.releases?.onOffer(body);
       } catch (e) {
         this.opts.onError?.(e);
       }
