@@ -272,9 +272,12 @@ export class Appliance {
         onOffer: (raw) => {
           const offer = releaseOfferSchema.safeParse(raw);
           if (!offer.success) return this.note('relais : offre de version illisible, ignorée');
-          this.releases
-            .offer(offer.data)
-            // Fetch it now: free links first, so a neighbour that has it hands it over.
+          // Wanted only once the round under way has ended (a session with the hub over the
+          // 3G key would take it at once); then a round of its own, free links first, so a
+          // neighbour that has it hands it over.
+          network
+            .roundEnded()
+            .then(() => this.releases.offer(offer.data))
             .then(() => (this.releases.report().delivery?.state === 'fetching' ? network.syncNow() : undefined))
             .catch((e: unknown) => this.logError(e, false));
         },
