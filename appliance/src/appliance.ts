@@ -4,7 +4,7 @@
  * port) is given here, so tests can run many in one process.
  */
 import { join } from 'node:path';
-import { readUpdateState } from './update/index.js';
+import { readUpdateState, releaseOfferSchema, ReleaseDelivery } from './update/index.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -76,6 +76,8 @@ export class Appliance {
   private readonly db: Db;
   /** The link to the relay, once started (a box enrolled with one). */
   relay: RelayLink | undefined;
+  /** Releases offered by the relay or brought on a USB stick, fetched as blobs, checked, queued. */
+  readonly releases: ReleaseDelivery;
   /** The last lines of the box's log, for the relay's "collect logs". */
   readonly recentLogs: string[] = [];
 
@@ -103,7 +105,11 @@ export class Appliance {
       // On a low battery the box defers blobs (health/: frugal mode).
       frugal: () => this.services.health?.frugal() ?? false,
       // Blobs arrived: the cache of unpinned content may have to shrink.
-      afterSession: () => void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES),
+      // A release may have arrived whole: check it and queue it for root.
+      afterSession: () => {
+        void evictContent(db, blobs, opts.contentCacheBytes ?? CONTENT_CACHE_BYTES);
+        this.releases.check().catch((e: unknown) => this.logError(e, false));
+      },
       ...(opts.p2pListen ? { listen: opts.p2pListen } : {}),
       ...(relayHub?.length ? { relay: relayHub } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
@@ -132,8 +138,20 @@ export class Appliance {
         dir: join(opts.updatesRoot ?? opts.dataDir, 'updates'),
         keyFile: opts.releaseKeyFile ?? RELEASE_KEY_FILE,
         version: VERSION,
+        delivery: () => this.releases.report().delivery,
+        take: (file: string) => this.releases.take(file),
       },
     };
+    this.releases = new ReleaseDelivery({
+      db,
+      blobs,
+      clock,
+      updates: this.services.updates,
+      dataDir: opts.dataDir,
+      note: (line) => this.note(line),
+      // The relay hears of it at once (a visit, on a metered link).
+      onChange: () => void this.relay?.stateChanged(),
+    });
     this.app = createApp({
       services: this.services,
       rooms: roomRouters(),
@@ -170,7 +188,12 @@ export class Appliance {
     // What the last update did (update/apply.ts writes it in the updates root): in the
     // box's recent log, which the relay collects.
     const update = readUpdateState(this.services.updates.root);
-    if (update) this.note(`mise à jour ${update.version} : ${update.result === 'applied' ? `installée (avant : ${update.previous})` : `annulée, ${update.reason}`}`);
+    if (update) {
+      const outcome = { applied: `installée (avant : ${update.previous})`, 'rolled-back': `annulée, ${update.reason}`, refused: `refusée, ${update.reason}` }[update.result];
+      this.note(`mise à jour ${update.version} : ${outcome}`);
+    }
+    // A release that arrived whole just before a stop is checked and queued now.
+    await this.releases.check().catch((e: unknown) => this.logError(e, false));
     await this.startRelayLink();
     return `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   }
@@ -201,10 +224,13 @@ export class Appliance {
       state: () => {
         const st = network.status();
         const synced = st.peers.map((p) => p.lastSyncAt).filter((t): t is number => t !== null);
+        const update = this.releases.report();
         return {
           budgetUsedPct: network.policy.usage(DEFAULT_LINK).usedPct,
           syncBacklogOps: st.peers.reduce((n, p) => n + (p.pendingOps ?? 0), 0),
           lastSyncAt: synced.length ? Math.max(...synced) : null,
+          // Said only once there is something to say: an idle box's presence stays as small.
+          ...(update.delivery || update.last ? { update } : {}),
         };
       },
       metered: () => network.policy.settings(DEFAULT_LINK).metered,
@@ -240,6 +266,20 @@ export class Appliance {
             Object.entries(streams ?? {}).some(([kind, seq]) => (seq ?? 0) > ((mine[author] as Record<string, number> | undefined)?.[kind] ?? 0)),
           );
           if (behind) void network.syncNow().catch((e: unknown) => this.logError(e, false));
+        },
+      },
+      releases: {
+        onOffer: (raw) => {
+          const offer = releaseOfferSchema.safeParse(raw);
+          if (!offer.success) return this.note('relais : offre de version illisible, ignorée');
+          // Wanted only once the round under way has ended (a session with the hub over the
+          // 3G key would take it at once); then a round of its own, free links first, so a
+          // neighbour that has it hands it over.
+          network
+            .roundEnded()
+            .then(() => this.releases.offer(offer.data))
+            .then(() => (this.releases.report().delivery?.state === 'fetching' ? network.syncNow() : undefined))
+            .catch((e: unknown) => this.logError(e, false));
         },
       },
       onError: (e) => this.note(`relais : ${e instanceof Error ? e.message : String(e)}`),

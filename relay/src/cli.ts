@@ -32,7 +32,8 @@ export function relayCommand(): Command {
     .option('--tls-cert <file>', 'certificat PEM, pour MQTT sur TLS')
     .option('--tls-port <n>', 'port MQTT sur TLS', port, 8883)
     .option('--authority <dir>', 'dossier de la clé de la fédération, pour accorder les espaces à l’inscription')
-    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string; tlsKey?: string; tlsCert?: string; tlsPort: number; redis?: string; webhook?: string }) => {
+    .option('--release-key <file>', 'clé publique des versions (PEM) : le relais ne propose aux boîtes que les versions qu’elle vérifie')
+    .action(async (o: { data: string; host: string; httpPort: number; mqttPort: number; p2p: string[]; publicHttp?: string; publicMqtt?: string; authority?: string; releaseKey?: string; tlsKey?: string; tlsCert?: string; tlsPort: number; redis?: string; webhook?: string }) => {
       if (!!o.tlsKey !== !!o.tlsCert) throw new InvalidArgumentError('--tls-key et --tls-cert vont ensemble');
       const redis = o.redis ? /^([^:]+):(\d+)$/.exec(o.redis) : null;
       if (o.redis && !redis) throw new InvalidArgumentError('--redis attend hôte:port, par exemple 127.0.0.1:6379');
@@ -48,6 +49,7 @@ export function relayCommand(): Command {
         ...(o.publicHttp ? { publicHttp: o.publicHttp } : {}),
         ...(o.publicMqtt ? { publicMqtt: o.publicMqtt } : {}),
         ...(o.authority ? { authorityDir: resolve(o.authority) } : {}),
+        ...(o.releaseKey ? { releaseKeyFile: resolve(o.releaseKey) } : {}),
         log: (line) => console.log(line),
         onError: (e) => console.error(e),
       });

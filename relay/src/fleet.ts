@@ -30,6 +30,8 @@ export interface Presence {
   readonly online: boolean;
   readonly lastSeen: number | null;
   readonly version: string | null;
+  /** What the site last said of its updates (update/delivery.ts's UpdateReport), as it said it. */
+  readonly update: unknown;
 }
 
 interface CommandRow {
@@ -69,11 +71,12 @@ export class Fleet {
   constructor(private readonly deps: FleetDeps) {}
 
   presence(siteKey: string): Presence {
-    const row = sql<[string], { online: number; last_seen: number; version: string | null }>(
+    const row = sql<[string], { online: number; last_seen: number; version: string | null; update_report: string | null }>(
       this.deps.db,
-      'SELECT online, last_seen, version FROM presence WHERE site_key = ?',
+      'SELECT online, last_seen, version, update_report FROM presence WHERE site_key = ?',
     ).get(siteKey);
-    return row ? { online: row.online === 1, lastSeen: row.last_seen, version: row.version } : { online: false, lastSeen: null, version: null };
+    if (!row) return { online: false, lastSeen: null, version: null, update: null };
+    return { online: row.online === 1, lastSeen: row.last_seen, version: row.version, update: row.update_report ? (JSON.parse(row.update_report) as unknown) : null };
   }
 
   /**
@@ -122,7 +125,7 @@ export class Fleet {
   /** Something a site published (already authorised by the broker). */
   onPublish(siteKey: string, topic: string, payload: Buffer): void {
     const t = parseTopic(topic);
-    if (!t || t.kind === 'head' || t.site !== siteKey) return;
+    if (!t || t.kind === 'head' || t.kind === 'release' || t.site !== siteKey) return;
     if (t.kind === 'state') {
       if (payload.toString('utf8') === 'offline') {
         // The last will: the broker lost the site (keep-alive expired, link cut). In the
@@ -131,9 +134,12 @@ export class Fleet {
         return;
       }
       let version: string | null = null;
+      let update: string | null = null;
       try {
-        const st = JSON.parse(payload.toString('utf8')) as { version?: unknown; budgetUsedPct?: unknown; syncBacklogOps?: unknown; lastSyncAt?: unknown };
+        const st = JSON.parse(payload.toString('utf8')) as { version?: unknown; budgetUsedPct?: unknown; syncBacklogOps?: unknown; lastSyncAt?: unknown; update?: unknown };
         version = typeof st.version === 'string' ? st.version.slice(0, 40) : null;
+        // Kept as the box said it (bounded), shown by the API: applied, rolled back, refused and why.
+        if (st.update && typeof st.update === 'object') update = JSON.stringify(st.update).slice(0, 4096);
         const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
         const facts = { budgetUsedPct: num(st.budgetUsedPct), syncBacklogOps: num(st.syncBacklogOps), lastSyncAt: num(st.lastSyncAt) };
         this.deps.onState?.(siteKey, Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)));
@@ -142,9 +148,10 @@ export class Fleet {
       }
       sql(
         this.deps.db,
-        `INSERT INTO presence (site_key, online, last_seen, version) VALUES (?, 1, ?, ?)
-         ON CONFLICT (site_key) DO UPDATE SET last_seen = excluded.last_seen, version = coalesce(excluded.version, presence.version)`,
-      ).run(siteKey, this.deps.clock.now(), version);
+        `INSERT INTO presence (site_key, online, last_seen, version, update_report) VALUES (?, 1, ?, ?, ?)
+         ON CONFLICT (site_key) DO UPDATE SET last_seen = excluded.last_seen, version = coalesce(excluded.version, presence.version),
+           update_report = coalesce(excluded.update_report, presence.update_report)`,
+      ).run(siteKey, this.deps.clock.now(), version, update);
     } else if (t.kind === 'result') {
       let result: CommandView['result'];
       try {

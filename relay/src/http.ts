@@ -16,6 +16,9 @@
  *   GET  /api/v1/sites/{id}/alerts         one site's alerts (admin)
  *   GET  /api/v1/sites/{id}/health         the newest sample and the metrics known (admin)
  *   GET  /api/v1/sites/{id}/health/{metric}?period=24h|7d|30d|365d   a metric's history (admin)
+ *   POST /api/v1/releases                  offer a release to every box (the raw file; its
+ *                                          signature checked first)              (admin)
+ *   GET  /api/v1/releases                  the releases offered, newest first    (admin)
  *   GET  /metrics                          Prometheus text (admin)
  *   GET  /*                                the fleet dashboard (dashboard.ts; its own login)
  *
@@ -31,6 +34,7 @@ import { enrollRequestSchema, type EnrollmentFile, type EnrollResponse } from '@
 import type { Site } from './registry.js';
 import type { CommandView, Presence } from './fleet.js';
 import type { AlertView } from './alerts.js';
+import type { ReleaseView } from './releases.js';
 import { dashboard } from './dashboard.js';
 
 export interface RelayApi {
@@ -47,6 +51,8 @@ export interface RelayApi {
   commands(site: string): CommandView[];
   command(id: string): CommandView;
   metrics(): string;
+  publishRelease(body: ReadableStream<Uint8Array>): Promise<ReleaseView>;
+  releases(): ReleaseView[];
   alerts(opts: { site?: string; active?: boolean }): AlertView[];
   health(site: string): { latest: { at: number; values: Record<string, number> } | null; metrics: string[] };
   series(site: string, metric: string, periodMs: number): Array<{ at: number; min: number; max: number; mean: number }>;
@@ -65,8 +71,10 @@ const SiteSchema = z
     online: z.boolean(),
     lastSeen: z.number().nullable(),
     version: z.string().nullable(),
+    update: z.unknown().openapi({ description: 'Ce que le site a dit de ses mises à jour : version en service, dernière version reçue (demandée, en attente, refusée et pourquoi), dernière installation (installée, annulée et pourquoi)' }),
   })
   .openapi('Site');
+const ReleaseSchema = z.object({ version: z.string(), sha256: z.string(), size: z.number(), publishedAt: z.number() }).openapi('Release');
 const CommandSchema = z
   .object({
     id: z.string(),
@@ -132,8 +140,8 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}, op
     }
   };
   const view = (s: Site) => {
-    const p = s.siteKey ? api.presence(s.siteKey) : { lastSeen: null, version: null };
-    return { ...s, online: s.siteKey !== null && api.online(s.siteKey), lastSeen: p.lastSeen, version: p.version };
+    const p = s.siteKey ? api.presence(s.siteKey) : { lastSeen: null, version: null, update: null };
+    return { ...s, online: s.siteKey !== null && api.online(s.siteKey), lastSeen: p.lastSeen, version: p.version, update: p.update };
   };
 
   app.get('/healthz', (c) => c.json({ ok: true }));
@@ -256,6 +264,31 @@ export function relayApp(api: RelayApi, log: (e: unknown) => void = () => {}, op
       const { id, metric } = c.req.valid('param');
       const { period } = c.req.valid('query');
       return c.json({ metric, period, points: api.series(api.site(id).id, metric, PERIODS[period]) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/releases',
+      tags: ['releases'],
+      summary: 'Proposer une version à toutes les boîtes (le fichier brut) : sa signature est vérifiée d’abord',
+      request: { body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } } },
+      responses: { 201: json(ReleaseSchema), ...errors },
+    }),
+    async (c) => {
+      admin(c.req.header('authorization'));
+      const raw = c.req.raw.body;
+      if (!raw) throw new ValidationError('Il faut le fichier de la version en corps de requête.');
+      return c.json(await api.publishRelease(raw), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/releases', tags: ['releases'], summary: 'Les versions proposées, la plus récente d’abord', responses: { 200: json(z.object({ releases: z.array(ReleaseSchema) })), ...errors } }),
+    (c) => {
+      admin(c.req.header('authorization'));
+      return c.json({ releases: api.releases() }, 200);
     },
   );
 

@@ -34,6 +34,7 @@ import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
 import { HealthStore } from './health.js';
 import { HealthIngest } from './ingest.js';
 import { parseTopic } from '@solidaire/appliance/relay-link';
+import { Releases } from './releases.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 
@@ -53,6 +54,8 @@ export interface RelayOptions {
   /** How boxes reach this relay, written into enrollment files (default: from the ports). */
   readonly publicHttp?: string;
   readonly publicMqtt?: string;
+  /** The releases' public key (PEM file): the relay offers only releases it verifies. */
+  readonly releaseKeyFile?: string;
   /** Folder of the federation's authority, if the relay grants spaces itself. */
   readonly authorityDir?: string;
   /** Where alert changes are posted (JSON), besides the API. */
@@ -90,6 +93,7 @@ export class Relay {
   readonly fleet: Fleet;
   readonly alerts: Alerts;
   readonly health: HealthStore;
+  readonly releases: Releases;
   readonly adminToken: string;
   private alertTimer: NodeJS.Timeout | undefined;
   /** The federation's authority, when this relay holds it. */
@@ -145,6 +149,13 @@ export class Relay {
       },
     });
     this.health = new HealthStore({ db: this.db, clock: this.clock });
+    this.releases = new Releases({
+      db: this.db,
+      hub: this.hub,
+      clock: this.clock,
+      publicKeyPem: opts.releaseKeyFile ? readFileSync(opts.releaseKeyFile, 'utf8') : undefined,
+      publish: (topic, payload) => this.broker.publish(topic, payload, { qos: 1, retain: true }),
+    });
     this.fleet = new Fleet({
       db: this.db,
       clock: this.clock,
@@ -215,6 +226,8 @@ export class Relay {
           const key = this.registry.get(id).siteKey;
           return key ? this.health.series(key, metric, periodMs) : [];
         },
+        publishRelease: (body) => this.releases.publish(body),
+        releases: () => this.releases.list(),
         metrics: () => renderMetrics(this.registry.list(), (key) => this.fleet.presence(key), this.clock.now()),
       },
       (e) => this.opts.onError?.(e),

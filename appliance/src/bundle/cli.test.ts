@@ -2,30 +2,13 @@
  * `solidaire bundle export` and `solidaire bundle import`, run as the compiled command on
  * the data folders of two stopped boxes (build first: npx tsc -b).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Appliance } from '../appliance.js';
 import { stateDigest } from '../ops/index.js';
-import type { TestBox } from '../testing/index.js';
+import { REPO_ROOT as ROOT, solidaire, type TestBox } from '../testing/index.js';
 import { GG, makeWork, newBox } from './fixtures.js';
-
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const BIN = join(ROOT, 'bin', 'solidaire.js');
-const run = promisify(execFile);
-
-async function solidaire(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' } });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
-}
 
 /** The state of GG and the op count in a stopped box's folder. */
 async function stateOf(dir: string): Promise<{ digest: string; ops: number }> {

@@ -10,6 +10,7 @@ import { decodePayload, OP_KINDS, type OpKind, type Operation, type VersionVecto
 import { encodeFrame, FrameType, KIND_PRIORITY, OpLogSyncStore, PROTOCOL_VERSION } from '../sync/index.js';
 import { SHA256_RE } from '../blobs/index.js';
 import { sql } from '../db/index.js';
+import { RELEASES_SPACE } from '../federation/index.js';
 import { cbor, OPS_CHUNK_BYTES, preamble, record, RecordType, type BundleHeader, type RecordTypeCode } from './format.js';
 import { heldSpaces, type BundleDeps } from './deps.js';
 import { PeerVectors } from './peers.js';
@@ -45,7 +46,8 @@ export function exportBundle(deps: BundleDeps, opts: ExportOptions = {}): Bundle
   const self = deps.log.siteId;
   const target = opts.target ?? null;
   const held = heldSpaces(deps.db);
-  const spaces = target && deps.entitlements ? deps.entitlements.offerTo(self, target, held) : held;
+  // "$releases" has no operations: a release travels beside the bundle (`solidaire bundle export`).
+  const spaces = (target && deps.entitlements ? deps.entitlements.offerTo(self, target, held) : held).filter((s) => s !== RELEASES_SPACE);
   const vectors: Record<string, VersionVector> = Object.fromEntries(spaces.map((s) => [s, deps.log.versionVector(s)]));
   const base = target ? new PeerVectors(deps).get(target) : null;
   const header: BundleHeader = { site: self, target, createdAt: deps.clock.now(), wire: PROTOCOL_VERSION, spaces: vectors };

@@ -6,15 +6,16 @@
  *   setup --data …            first-run setup of a box from the command line
  *   enroll --data DIR FILE    register the box with a relay, with the file the relay gave
  *   provision --boot --data   first boot: apply the provisioning file on the card's boot partition
- *   release keygen|build      make the release signing keys; build and sign a release bundle
+ *   release keygen|build|publish   make the release signing keys; build and sign a release
+ *                             bundle; offer one to every box through the relay
  *   update apply FILE         install a release bundle, keep it only if the box comes up with it
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Appliance, VERSION } from '../appliance.js';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Appliance, RELEASE_KEY_FILE, VERSION } from '../appliance.js';
 import { performSetup, setupSchema } from '../setup/index.js';
 import { startDemo } from '../demo/index.js';
 import { Hub } from '../hub/index.js';
@@ -23,7 +24,8 @@ import type { HealthOptions } from '../health/index.js';
 import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { provision } from '../provision/index.js';
 import { SystemdNotifier } from '../service/index.js';
-import { applyUpdate, buildRelease, generateReleaseKeys, healthzAnswers, systemdService } from '../update/index.js';
+import { releaseCommands } from './release.js';
+import { applyUpdate, healthzAnswers, isReleaseFile, systemdService, type Delivery } from '../update/index.js';
 import { sql } from '../db/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
@@ -39,10 +41,16 @@ function siteId(value: string): string {
 }
 
 /** A box that already exists in `dir` (a command on bundles must not make a new one). */
-function existingBox(dir: string): Appliance {
+function existingBox(dir: string, o: { updates?: string; releaseKey?: string } = {}): Appliance {
   const dataDir = resolve(dir);
   if (!existsSync(join(dataDir, 'solidaire.db'))) throw new Error(`aucune boîte dans « ${dir} » (pas de solidaire.db) : vérifiez --data`);
-  return new Appliance({ dataDir });
+  return new Appliance({ dataDir, ...(o.updates ? { updatesRoot: resolve(o.updates) } : {}), ...(o.releaseKey ? { releaseKeyFile: resolve(o.releaseKey) } : {}) });
+}
+
+/** What became of a release file taken from a USB stick, in a sentence. */
+function describeRelease(d: Delivery, file: string): string {
+  if (d.state === 'refused') return `Version « ${basename(file)} » refusée : ${d.reason}.`;
+  return `Version ${d.version} vérifiée et mise en attente : la boîte l’installe dans un instant.`;
 }
 
 /** A number of seconds, more than zero (fractions allowed). */
@@ -255,36 +263,7 @@ export function program(): Command {
       }
     });
 
-  const release = cmd.command('release').description('versions signées de Solidaire, pour les mises à jour des boîtes');
-
-  release
-    .command('keygen')
-    .description('fait la paire de clés de signature des versions (la publique va dans l’image, la privée reste chez qui publie)')
-    .requiredOption('--out <dir>', 'dossier où écrire release-key.pem (privée) et release-key.pub')
-    .action((o: { out: string }) => {
-      const dir = resolve(o.out);
-      if (existsSync(join(dir, 'release-key.pem'))) throw new Error(`${join(dir, 'release-key.pem')} existe déjà : elle n’est pas remplacée`);
-      mkdirSync(dir, { recursive: true });
-      const k = generateReleaseKeys();
-      writeFileSync(join(dir, 'release-key.pem'), k.privateKeyPem, { mode: 0o600 });
-      writeFileSync(join(dir, 'release-key.pub'), k.publicKeyPem);
-      console.log(`Clés écrites dans ${dir} : gardez release-key.pem hors de toute boîte ; release-key.pub va dans l’image.`);
-    });
-
-  release
-    .command('build')
-    .description('fait et signe une version à partir d’un dépôt construit (npm ci), dépendances comprises')
-    .requiredOption('--key <file>', 'clé privée de signature (release-key.pem)')
-    .requiredOption('--out <file>', 'fichier de la version à écrire')
-    .option('--root <dir>', 'dépôt construit', '.')
-    // The version is the checkout's (package.json): the one the box will answer /healthz
-    // with, which is how `update apply` knows the release it installed is the one serving.
-    .action(async (o: { key: string; out: string; root: string }) => {
-      const root = resolve(o.root);
-      const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-      const manifest = await buildRelease({ root, out: resolve(o.out), version, privateKeyPem: readFileSync(resolve(o.key), 'utf8'), now: Date.now() });
-      console.log(`Version ${manifest.version} signée : ${manifest.entries.length} fichiers, dans ${o.out}.`);
-    });
+  releaseCommands(cmd);
 
   cmd
     .command('update')
@@ -330,6 +309,13 @@ export function program(): Command {
       try {
         const summary = await writeBundleFile(bundleDeps(appliance.services), { target: o.for ?? null }, resolve(o.out));
         console.log(describeExport(summary, o.out));
+        // The release this box holds goes beside the bundle: the other site takes it on import.
+        const release = await appliance.releases.held();
+        if (release) {
+          const beside = join(dirname(resolve(o.out)), `solidaire-${release.version}.release`);
+          copyFileSync(release.path, beside);
+          console.log(`Version ${release.version} copiée à côté : ${beside}.`);
+        }
       } finally {
         await appliance.stop();
       }
@@ -339,11 +325,28 @@ export function program(): Command {
     .command('import')
     .description('vérifie un paquet apporté d’un autre site, puis l’applique (tout ou rien)')
     .requiredOption('--data <dir>', 'dossier des données de la boîte')
-    .argument('<file>', 'le fichier du paquet')
-    .action(async (file: string, o: { data: string }) => {
-      const appliance = existingBox(o.data);
+    .option('--updates <dir>', 'dossier des mises à jour (défaut : le dossier des données)')
+    .option('--release-key <file>', 'clé publique des versions', RELEASE_KEY_FILE)
+    .argument('<file>', 'le fichier du paquet, ou d’une version de Solidaire')
+    .action(async (file: string, o: { data: string; updates?: string; releaseKey: string }) => {
+      const appliance = existingBox(o.data, o);
       try {
-        console.log(describeImport(await importBundle(bundleDeps(appliance.services), resolve(file))));
+        const path = resolve(file);
+        // A release, given itself or found beside the bundle, is taken as one from the relay.
+        if (isReleaseFile(path)) {
+          const d = await appliance.releases.take(path);
+          console.log(describeRelease(d, path));
+          if (d.state === 'refused') process.exitCode = 2;
+          return;
+        }
+        console.log(describeImport(await importBundle(bundleDeps(appliance.services), path)));
+        for (const name of readdirSync(dirname(path)).filter((n) => n.endsWith('.release')).sort()) {
+          const beside = join(dirname(path), name);
+          if (!isReleaseFile(beside)) continue;
+          const d = await appliance.releases.take(beside);
+          console.log(describeRelease(d, beside));
+          if (d.state === 'refused') process.exitCode = 2;
+        }
       } finally {
         await appliance.stop();
       }

@@ -5,7 +5,7 @@
  */
 import { sql, type Db } from '../db/index.js';
 import type { Operation } from '../ops/index.js';
-import { FEDERATION_SPACE, GRANTS, parseGrant, type Grant } from './grants.js';
+import { FEDERATION_SPACE, GRANTS, RELEASES_SPACE, parseGrant, type Grant } from './grants.js';
 
 export class Entitlements {
   constructor(private readonly db: Db) {}
@@ -22,13 +22,18 @@ export class Entitlements {
   }
 
   grantOf(site: string): Grant | undefined {
+    const grant = this.grantRecord(site);
+    return grant?.revoked ? undefined : grant;
+  }
+
+  /** The site's grant as the federation last wrote it, revoked or not. */
+  private grantRecord(site: string): Grant | undefined {
     const row = sql<[string, string, string], { data: string; deleted: number }>(
       this.db,
       'SELECT data, deleted FROM records WHERE space = ? AND coll = ? AND id = ?',
     ).get(FEDERATION_SPACE, GRANTS, site);
     if (!row || row.deleted) return undefined;
-    const grant = parseGrant(site, JSON.parse(row.data) as Record<string, unknown>);
-    return grant.revoked ? undefined : grant;
+    return parseGrant(site, JSON.parse(row.data) as Record<string, unknown>);
   }
 
   /** Whether the site may hold the space at all (host or carry). */
@@ -42,6 +47,7 @@ export class Entitlements {
     const federation = this.federationId();
     if (!federation) return false;
     if (op.space === FEDERATION_SPACE) return op.author === federation;
+    if (op.space === RELEASES_SPACE) return false;
     return this.grantOf(op.author)?.spaces[op.space] === 'host';
   }
 
@@ -50,9 +56,14 @@ export class Entitlements {
    * granted, and the grants themselves ("$federation"), offered to any peer the transport
    * authenticated, so two boxes that do not know each other's grant yet learn them in
    * their first session (the grant list is not secret; writing it needs the federation key).
+   * Releases ("$releases", blobs only) likewise, to any peer not known to be revoked: a
+   * release is public and checked by its own signature, and a neighbour whose grant has not
+   * reached this box yet may be the one that holds it.
    */
   offerTo(self: string, peer: string | undefined, held: readonly string[]): string[] {
     if (!this.federationId() || peer === undefined) return [];
-    return [FEDERATION_SPACE, ...held.filter((space) => space !== FEDERATION_SPACE && this.mayHold(self, space) && this.mayHold(peer, space))];
+    const others = held.filter((space) => space !== FEDERATION_SPACE && space !== RELEASES_SPACE && this.mayHold(self, space) && this.mayHold(peer, space));
+    const releases = this.grantRecord(peer)?.revoked ? [] : [RELEASES_SPACE];
+    return [FEDERATION_SPACE, ...releases, ...others];
   }
 }

@@ -7,7 +7,7 @@ import { FakeClock } from '../clock/index.js';
 import { generateSiteKey, type SiteKey } from '../identity/index.js';
 import { GENESIS, OpLog, encodePayload, signOperation, stateDigest } from '../ops/index.js';
 import { OpLogSyncStore, SyncSession, SyncRefusedError, memoryLinkPair } from '../sync/index.js';
-import { Authority, Entitlements, FEDERATION_SPACE } from './index.js';
+import { Authority, Entitlements, FEDERATION_SPACE, RELEASES_SPACE } from './index.js';
 
 const by = { id: 'u', name: 'Test' };
 const dbs: Db[] = [];
@@ -95,7 +95,9 @@ describe('federation grants', () => {
     authority.grant(b.id, 'B', { gg: 'host' });
     for (const x of [a, b]) x.store.applyBatch(authority.history());
     expect(a.ent.mayWrite({ author: b.id, space: FEDERATION_SPACE })).toBe(false);
-    expect(a.ent.offerTo(a.id, b.id, a.held())).toEqual([FEDERATION_SPACE, 'gg']);
+    // Releases are blobs only: no one writes operations there, not even the federation.
+    expect(a.ent.mayWrite({ author: authority.federationId, space: RELEASES_SPACE })).toBe(false);
+    expect(a.ent.offerTo(a.id, b.id, a.held())).toEqual([FEDERATION_SPACE, RELEASES_SPACE, 'gg']);
     authority.revoke(b.id, 'B');
     a.store.applyBatch(authority.history());
     expect(a.ent.offerTo(a.id, b.id, a.held())).toEqual([FEDERATION_SPACE]);

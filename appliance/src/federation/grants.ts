@@ -10,6 +10,12 @@
 import { z } from 'zod';
 
 export const FEDERATION_SPACE = '$federation';
+/**
+ * Signed releases travel as blobs of this space (update/delivery.ts). It has no
+ * operations and no one may write to it: a box names the release it wants (the relay's
+ * notice, a USB stick) in its blob references, and any peer that holds it serves it.
+ */
+export const RELEASES_SPACE = '$releases';
 export const GRANTS = 'grants';
 
 export type GrantRole = 'host' | 'carry';

@@ -37,7 +37,16 @@ export interface Services {
   /** The box's health agent, when it runs (Appliance option `health`). */
   readonly health?: HealthAgent;
   /** Where releases wait to be installed, and the key they must be signed with (update/). */
-  readonly updates: { readonly root: string; readonly dir: string; readonly keyFile: string; readonly version: string };
+  readonly updates: {
+    readonly root: string;
+    readonly dir: string;
+    readonly keyFile: string;
+    readonly version: string;
+    /** The last release offered or brought to the box, and what became of it (update/delivery.ts). */
+    readonly delivery?: () => unknown;
+    /** Take a release file as one from the relay (kept to hand on, queued, told to the relay). */
+    readonly take?: (file: string) => Promise<{ readonly state: string; readonly reason?: string }>;
+  };
 }
 
 export interface ApiEnv {

@@ -329,6 +329,11 @@ export class Network {
     return this.syncWith(this.targets());
   }
 
+  /** Once the round of syncing under way (if any) has ended. */
+  async roundEnded(): Promise<void> {
+    await this.round?.catch(() => {});
+  }
+
   status(): NetworkStatus {
     const bytes = this.node?.bytesByPeer() ?? new Map();
     return {

@@ -61,6 +61,8 @@ export interface RelayLinkOptions {
    * its spaces and syncs only when the hub holds something it lacks.
    */
   readonly heads?: { spaces(): string[]; onHead(space: string, vector: VersionVector): void };
+  /** The release the relay offers (retained notice, JSON as the relay wrote it; checked by the taker). */
+  readonly releases?: { onOffer(offer: unknown): void };
   /** Whether the link to the relay is metered (then: connect, do what is due, hang up). */
   readonly metered: () => boolean;
   /** Whether health may cross the link now (the budget's control class: always, unless the box is frugal). */
@@ -82,7 +84,7 @@ export interface RelayLinkOptions {
    * What the box tells of itself with its presence, at each connection: the Internet
    * link's month used, operations its peers still lack, its last successful sync.
    */
-  readonly state?: () => { budgetUsedPct?: number; syncBacklogOps?: number; lastSyncAt?: number | null };
+  readonly state?: () => { budgetUsedPct?: number; syncBacklogOps?: number; lastSyncAt?: number | null; update?: unknown };
 }
 
 export interface RelayLinkStatus {
@@ -110,6 +112,8 @@ export class RelayLink {
   private readonly subscribed = new Set<string>();
   /** The presence last published (retained), or null when it has to be published again. */
   private stateSent: string | null = null;
+  /** What the box tells changed meanwhile (an update's outcome): said at the next visit. */
+  private stateStale = false;
   /** The last TLS session ticket the relay gave: the next handshake resumes it. */
   private tlsSession: Buffer | undefined;
 
@@ -152,12 +156,22 @@ export class RelayLink {
     return this.busy;
   }
 
+  /** What the box tells of itself changed (an update refused, queued, applied): say it now. */
+  stateChanged(): Promise<void> {
+    this.stateStale = true;
+    return this.flush();
+  }
+
   private async visit(): Promise<void> {
     try {
       const client = await this.ensureConnected();
       // Commands queued while we were away arrive right after the session resumes.
       await this.settle(client);
       await this.upload(client);
+      if (this.stateStale) {
+        this.stateStale = false;
+        await this.publishState(client);
+      }
       if (this.opts.metered()) await this.disconnect(false);
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
@@ -204,6 +218,7 @@ export class RelayLink {
       this.stateSent = null;
     }
     await this.subscribe(client, topics.commands(self));
+    if (this.opts.releases) await this.subscribe(client, topics.releaseOffer);
     // Heads are a hint: a refused one (a grant not yet known to the relay) costs a sync, not the link.
     for (const space of this.opts.heads?.spaces() ?? []) {
       await this.subscribe(client, topics.head(space)).catch((e: unknown) => this.opts.onError?.(e));
@@ -288,10 +303,13 @@ export class RelayLink {
 
   private async onMessage(client: MqttClient, topic: string, payload: Buffer): Promise<void> {
     const t = parseTopic(topic);
-    if (t?.kind === 'head') {
-      this.headsReceived++;
+    // The relay's notices (a space's head, the release offered): a bad one is only noted.
+    if (t?.kind === 'head' || t?.kind === 'release') {
+      if (t.kind === 'head') this.headsReceived++;
       try {
-        this.opts.heads?.onHead(t.space, JSON.parse(payload.toString('utf8')) as VersionVector);
+        const body: unknown = JSON.parse(payload.toString('utf8'));
+        if (t.kind === 'head') this.opts.heads?.onHead(t.space, body as VersionVector);
+        else this.opts.releases?.onOffer(body);
       } catch (e) {
         this.opts.onError?.(e);
       }

@@ -13,9 +13,12 @@
  *   solidaire/v1/spaces/{space}/head       retained; the hub's latest version of a space,
  *                                          so a site opens a session only when
  *                                          there is something new               (→ sites)
+ *   solidaire/v1/releases/offer            retained; the release the relay offers (its
+ *                                          version, SHA-256 and size): a box fetches
+ *                                          it as a blob, LAN neighbours first   (→ sites)
  *
  * A site may publish only under its own sites/{site}/ (not cmd/), and subscribe only to
- * its own cmd/# and to the heads of spaces it is granted.
+ * its own cmd/#, to the heads of spaces it is granted and to the release offer.
  */
 export const ROOT = 'solidaire/v1';
 
@@ -27,6 +30,7 @@ export const topics = {
   commands: (site: string) => `${ROOT}/sites/${site}/cmd/#`,
   result: (site: string, id: string) => `${ROOT}/sites/${site}/result/${id}`,
   head: (space: string) => `${ROOT}/spaces/${space}/head`,
+  releaseOffer: `${ROOT}/releases/offer`,
   allSites: `${ROOT}/sites/+/+`,
   allResults: `${ROOT}/sites/+/result/+`,
 } as const;
@@ -34,13 +38,15 @@ export const topics = {
 export type SiteTopic =
   | { kind: 'state' | 'health' | 'events'; site: string }
   | { kind: 'cmd' | 'result'; site: string; id: string }
-  | { kind: 'head'; space: string };
+  | { kind: 'head'; space: string }
+  | { kind: 'release' };
 
 /** What a topic is, or null if it is not one of ours (wildcards are not topics). */
 export function parseTopic(topic: string): SiteTopic | null {
   const parts = topic.split('/');
   if (parts[0] !== 'solidaire' || parts[1] !== 'v1' || parts.some((p) => p === '' || p === '+' || p === '#')) return null;
   if (parts[2] === 'spaces' && parts.length === 5 && parts[4] === 'head') return { kind: 'head', space: parts[3]! };
+  if (topic === topics.releaseOffer) return { kind: 'release' };
   if (parts[2] !== 'sites' || parts.length < 5) return null;
   const site = parts[3]!;
   const kind = parts[4];
@@ -52,12 +58,12 @@ export function parseTopic(topic: string): SiteTopic | null {
 /** Whether a site may publish to a topic: its own state, health, events and results. */
 export function siteMayPublish(site: string, topic: string): boolean {
   const t = parseTopic(topic);
-  return t !== null && t.kind !== 'head' && t.kind !== 'cmd' && t.site === site;
+  return t !== null && t.kind !== 'head' && t.kind !== 'release' && t.kind !== 'cmd' && t.site === site;
 }
 
-/** Whether a site may subscribe to a filter: its own commands, or a granted space's head. */
+/** Whether a site may subscribe to a filter: its own commands, a granted space's head, the release offer. */
 export function siteMaySubscribe(site: string, filter: string, spaces: ReadonlySet<string>): boolean {
-  if (filter === topics.commands(site)) return true;
+  if (filter === topics.commands(site) || filter === topics.releaseOffer) return true;
   const parts = filter.split('/');
   if (parts.length === 6 && filter.startsWith(`${ROOT}/sites/${site}/cmd/`) && !/[+#]/.test(parts[5]!)) return true;
   const t = parseTopic(filter);

@@ -38,9 +38,16 @@ export class BlobStage {
 
   constructor(private readonly deps: BlobStageDeps) {}
 
-  /** We hold every operation the peer had for us: ask for the blobs they point at. */
-  start(shared: readonly string[]): void {
+  /**
+   * The spaces the session shares, known from the HELLOs: from then on the peer's WANTs
+   * are answered (the peer may ask before its operations for us have all arrived).
+   */
+  share(shared: readonly string[]): void {
     this.shared = shared;
+  }
+
+  /** We hold every operation the peer had for us: ask for the blobs they point at. */
+  start(): void {
     this.asking = this.ask().catch((e: unknown) => this.deps.fail(e));
   }
 

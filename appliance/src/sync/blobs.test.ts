@@ -141,6 +141,20 @@ describe('blobs in sync sessions', () => {
     expect(await b.blobStore.has(gone)).toBe(false);
   });
 
+  it('answer a WANT that arrives while the peer’s operations are still coming in', async () => {
+    const clock = new FakeClock();
+    const a = boxWithBlobs(clock, ['gg'], 1);
+    const b = boxWithBlobs(clock, ['gg'], 2);
+    const sha = await addFile(a, 'gg', 'f', bytes(20_000, 8));
+    await session(a, b, { b: { blobsAllowed: () => false } });
+    // b has much for a, a nothing for b: b asks for the blob before a has taken b's operations.
+    for (let i = 0; i < 300; i++) b.log.commit('gg', 'record.put', { coll: 'members', id: `m${i}`, fields: { name: `Membre ${i}`, note: 'x'.repeat(200) }, by });
+    const s = await session(a, b, { a: { maxBatchBytes: 2_048 } });
+    expect(ok(s.a).receivedOps).toBe(300);
+    expect(ok(s.b).blobsReceived).toBe(1);
+    expect(await b.blobStore.has(sha)).toBe(true);
+  });
+
   it('hand out a blob only for a space shared in the session', async () => {
     const clock = new FakeClock();
     const a = boxWithBlobs(clock, ['gg', 'secret'], 1);

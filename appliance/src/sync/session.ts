@@ -156,6 +156,7 @@ export class SyncSession {
       // Both sides computed their offer for each other; both get the same intersection.
       const shared = new Set(Object.keys(hello.spaces).filter((s) => s in mine));
       this.shared = [...shared];
+      this.blobs.share(this.shared);
       this.stage = 'exchange';
 
       let senderError: unknown;
@@ -278,7 +279,7 @@ export class SyncSession {
           if (this.peerSaidDone) throw new SyncProtocolError('unexpected_frame', 'DONE sent twice');
           this.peerSaidDone = true;
           // We hold every operation the peer had for us: now the blobs they point at.
-          this.blobs.start(this.shared);
+          this.blobs.start();
           break;
         case FrameType.Want:
           this.blobs.onWant(frame.blobs);

@@ -75,3 +75,4 @@ export async function testBox(
 }
 export { scratch, freePort, type Scratch } from './scratch.js';
 export { prng, randomOperation, type Prng } from './random-ops.js';
+export { solidaire, testRelease, releaseKeyFile, REPO_ROOT, SOLIDAIRE_BIN } from './releases.js';

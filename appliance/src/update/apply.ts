@@ -17,7 +17,7 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { writeFileDurably } from '../durable/index.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ReleaseError } from './manifest.js';
 import { unpackRelease } from './bundle.js';
@@ -46,7 +46,9 @@ export interface ApplyUpdateOptions extends UpdateLayout {
 }
 
 export interface UpdateState {
-  readonly result: 'applied' | 'rolled-back';
+  /** refused: the bundle failed its checks and nothing changed (the box tells the relay why). */
+  readonly result: 'applied' | 'rolled-back' | 'refused';
+  /** The version installed or undone; for a refused bundle, its file's name (its manifest is not trusted). */
   readonly version: string;
   /** The release in use before (a version, or "factory"). */
   readonly previous: string;
@@ -102,13 +104,19 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
   const before = currentRelease(o);
   mkdirSync(p.releases, { recursive: true });
 
-  // 1. Verify and unpack beside the running release (nothing else changes if this fails).
+  // 1. Verify and unpack beside the running release (nothing else changes if this fails
+  //    but the outcome, written for the relay).
   const staging = join(p.releases, '.incoming');
-  const manifest = await unpackRelease(o.file, o.publicKeyPem, staging);
-  const version = manifest.version;
-  if (version === before.name) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new ReleaseError(`La version ${version} est déjà celle en service.`);
+  let version: string;
+  try {
+    version = (await unpackRelease(o.file, o.publicKeyPem, staging)).version;
+    if (version === before.name) {
+      rmSync(staging, { recursive: true, force: true });
+      throw new ReleaseError(`La version ${version} est déjà celle en service.`);
+    }
+  } catch (e) {
+    if (e instanceof ReleaseError) writeState(p.state, { result: 'refused', version: basename(o.file), previous: before.name, at: o.now(), reason: e.message });
+    throw e;
   }
   const target = join(p.releases, version);
   rmSync(target, { recursive: true, force: true });

@@ -100,6 +100,22 @@ export async function buildRelease(o: BuildReleaseOptions): Promise<Manifest> {
   return manifest;
 }
 
+/** Whether a file starts as a release does (nothing more is checked: see readSignedManifest). */
+export function isReleaseFile(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    return readSync(fd, head, 0, MAGIC.length, 0) === MAGIC.length && head.equals(MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The manifest of a bundle, once its signature is checked; and where its tarball starts. */
 export function readSignedManifest(file: string, publicKeyPem: string): { manifest: Manifest; payloadAt: number } {
   let fd: number;

@@ -50,7 +50,9 @@ describe('updates from the admin page', () => {
     expect(res.body.message).toMatch(/0\.2\.0 est reçue et vérifiée/);
     expect(readdirSync(join(b.root, 'updates'))).toEqual(['0.2.0.release']);
     const status = await b.admin.get('/api/v1/updates');
-    expect(status.body).toEqual({ version: '0.1.0', waiting: ['0.2.0'], last: null, accepts: true });
+    expect(status.body).toMatchObject({ version: '0.1.0', waiting: ['0.2.0'], last: null, accepts: true });
+    // Taken as any release is: kept to hand on, and said to the relay.
+    expect((status.body as { delivery: unknown }).delivery).toMatchObject({ version: '0.2.0', state: 'queued', from: 'usb' });
   });
 
   it('refuses, in plain words and keeping nothing, what it must not install', async () => {

@@ -14,6 +14,7 @@ import { BadRequestError, ConflictError, ForbiddenError } from '../errors/index.
 import { readSignedManifest } from './bundle.js';
 import { ReleaseError } from './manifest.js';
 import { readUpdateState } from './apply.js';
+import type { Delivery } from './delivery.js';
 
 /** The upload path streams its body (see rooms.ts). */
 export const UPDATE_STREAMED_BODIES: RegExp[] = [/^\/api\/v1\/updates\/?$/];
@@ -25,9 +26,20 @@ const UpdateStatus = z
     version: z.string(),
     waiting: z.array(z.string()).openapi({ description: 'Versions reçues, en attente d’installation' }),
     last: z
-      .object({ result: z.enum(['applied', 'rolled-back']), version: z.string(), previous: z.string(), at: z.number().int(), reason: z.string().optional() })
+      .object({ result: z.enum(['applied', 'rolled-back', 'refused']), version: z.string(), previous: z.string(), at: z.number().int(), reason: z.string().optional() })
       .nullable(),
     accepts: z.boolean().openapi({ description: 'Si la boîte a la clé des versions (sinon elle n’accepte aucune mise à jour)' }),
+    delivery: z
+      .object({
+        version: z.string(),
+        sha256: z.string().nullable(),
+        from: z.enum(['relay', 'usb']),
+        state: z.enum(['fetching', 'queued', 'refused']),
+        reason: z.string().optional(),
+        at: z.number().int(),
+      })
+      .nullable()
+      .openapi({ description: 'La dernière version proposée par le relais ou apportée sur une clé USB, et ce qu’elle est devenue' }),
   })
   .openapi('UpdateStatus');
 
@@ -51,7 +63,8 @@ export function updateRoutes() {
     (c) => {
       requireBoxAdmin(c);
       const u = c.get('services').updates;
-      return c.json({ version: u.version, waiting: waiting(u.dir), last: readUpdateState(u.root), accepts: existsSync(u.keyFile) }, 200);
+      const delivery = (u.delivery?.() ?? null) as Delivery | null;
+      return c.json({ version: u.version, waiting: waiting(u.dir), last: readUpdateState(u.root), accepts: existsSync(u.keyFile), delivery }, 200);
     },
   );
 
@@ -82,8 +95,15 @@ export function updateRoutes() {
           throw e;
         }
         if (version === u.version) throw new ConflictError(`La version ${version} est déjà celle en service.`, 'release_in_service');
-        // The name the path unit waits for: from here root takes over.
-        renameSync(tmp, join(u.dir, `${version}.release`));
+        if (u.take) {
+          // Like a release from the relay or beside a bundle: kept to hand on to LAN
+          // neighbours, queued for root, and what becomes of it told to the relay.
+          const d = await u.take(tmp);
+          if (d.state === 'refused') throw new BadRequestError(`Version refusée : ${d.reason ?? ''}`, 'release_refused');
+        } else {
+          // The name the path unit waits for: from here root takes over.
+          renameSync(tmp, join(u.dir, `${version}.release`));
+        }
         return c.json({ version, message: `La version ${version} est reçue et vérifiée ; la boîte l’installe et redémarre dans un instant (elle revient à la version ${u.version} si la nouvelle ne démarre pas).` }, 202);
       } finally {
         await rm(tmp, { force: true });

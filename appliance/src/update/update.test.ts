@@ -153,7 +153,8 @@ describe('updates', () => {
     expect(b.events).toEqual(['start factory']);
     expect(existsSync(join(b.layout.root, 'current'))).toBe(false);
     expect(existsSync(join(b.layout.root, 'releases/0.2.0'))).toBe(false);
-    expect(readUpdateState(b.layout.root)).toBeNull();
+    // Only the outcome is written, for the relay: the last refusal and why.
+    expect(readUpdateState(b.layout.root)).toMatchObject({ result: 'refused', version: 'changed.release', previous: 'factory', reason: expect.stringMatching(/pas une version de Solidaire/) });
     expect(await b.healthy('0.1.0')).toBe(true);
   });
 
