@@ -4,12 +4,15 @@
  * what a volunteer in Grigny does. Skipped, saying so, where /usr/bin/chromium is absent
  * (apt-get install chromium); SOLIDAIRE_REQUIRE_TOOLS makes that a failure.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateSiteKey } from '../../appliance/src/identity/index.js';
+import { enrollmentFileSchema, enrollProof, readRelayConfig, type EnrollmentFile } from '../../appliance/src/relay-link/index.js';
 import { startFullDemo, type FullDemo } from '../../relay/src/demo.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,6 +69,23 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
   async function noSidewaysScroll(page: Page, what: string): Promise<void> {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow, `${what}: scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+
+  /** A downloaded enrollment file, read and checked against the box's own schema. */
+  async function enrollmentFile(download: Download): Promise<EnrollmentFile> {
+    return enrollmentFileSchema.parse(JSON.parse(readFileSync((await download.path())!, 'utf8')));
+  }
+
+  /** What `solidaire enroll` sends: the file's token, signed with a new box's key. */
+  async function enrollWith(file: EnrollmentFile): Promise<number> {
+    const key = generateSiteKey();
+    const signature = Buffer.from(key.sign(enrollProof(file.site, file.token))).toString('base64');
+    const res = await fetch(new URL('/api/v1/enroll', file.relay.http), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ site: file.site, token: file.token, siteId: key.siteId, signature }),
+    });
+    return res.status;
   }
 
   const statusOf = (page: Page, site: string) => page.getAttribute(`tr[data-site="${site}"] [data-status]`, 'data-status');
@@ -136,6 +156,8 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     }
   }, 90_000);
 
+  let firstFile: EnrollmentFile;
+
   it('enrolls a new site and offers its enrollment file', async () => {
     const page = await open(1024, 768);
     await logIn(page);
@@ -144,10 +166,39 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     await page.click('button[type=submit]');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Télécharger le fichier")')]);
     expect(download.suggestedFilename()).toBe('inscription-gavinane.json');
+    firstFile = await enrollmentFile(download);
+    expect(firstFile.name).toBe('Gavinané');
     await page.click('a:has-text("Sites")');
     await page.waitForSelector('tr[data-site="Gavinané"] [data-status="pending"]');
     await page.context().close();
   });
+
+  it('gives a site not enrolled yet a new enrollment file, in English on a phone; only the new one enrolls a box', async () => {
+    const page = await open(360, 740);
+    await logIn(page);
+    await page.selectOption('header select', 'en');
+    await page.click('a:has-text("Gavinané")');
+    await page.waitForSelector('h1:has-text("Gavinané")');
+    await page.waitForSelector('text=This site is not enrolled yet');
+    // Not enrolled: no command to send it.
+    expect(await page.$('form.command')).toBeNull();
+    await page.click('button:has-text("Make a new enrollment file")');
+    await page.waitForSelector('text=New enrollment file for “Gavinané” made');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download the enrollment file")')]);
+    expect(download.suggestedFilename()).toBe('inscription-gavinane.json');
+    const renewed = await enrollmentFile(download);
+    expect(renewed).toMatchObject({ site: firstFile.site, name: 'Gavinané', relay: { http: base } });
+    expect(renewed.token).not.toBe(firstFile.token);
+    await noSidewaysScroll(page, 'renewed enrollment phone');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-renew-phone.png'), fullPage: true });
+    // The first file no longer works; the new one enrolls a box, once.
+    expect(await enrollWith(firstFile)).toBe(403);
+    expect(await enrollWith(renewed)).toBe(200);
+    await page.waitForSelector('text=Manage the site');
+    await page.waitForSelector('[data-status="silent"]');
+    expect(await page.$('text=Make a new enrollment file')).toBeNull();
+    await page.context().close();
+  }, 60_000);
 
   it('turns a box silent when it stops; speaks English when asked', async () => {
     const page = await open(1024, 768);
@@ -184,6 +235,49 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       await page.screenshot({ path: join(SHOTS, `dashboard-alert-${size.name}.png`), fullPage: true });
       await page.context().close();
     }
+  }, 60_000);
+
+  it('revokes a site once told what that does: broker and hub refuse its box at once', async () => {
+    const youri = full.relay.registry.list().find((s) => s.name === 'Youri')!;
+    const key = youri.siteKey!;
+    await vi.waitFor(() => expect(full.relay.broker.connected(key)).toBe(true), { timeout: 15_000 });
+    const page = await open(1024, 768);
+    await logIn(page);
+    await page.click('a:has-text("Youri")');
+    await page.waitForSelector('h1:has-text("Youri")');
+    // Asked first, in words; the safe choice has the focus, and cancelling changes nothing.
+    await page.click('button:has-text("Révoquer le site")');
+    const ask = page.locator('[role=alertdialog]');
+    expect(await ask.textContent()).toContain('Sa boîte est coupée tout de suite du courtier et du hub du relais');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Annuler');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-revoke-pc.png'), fullPage: true });
+    await page.keyboard.press('Enter');
+    await ask.waitFor({ state: 'detached' });
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Révoquer le site…');
+    expect(full.relay.registry.get(youri.id).revokedAt).toBeNull();
+    await page.click('button:has-text("Révoquer le site")');
+    await page.click('button:has-text("Oui, révoquer Youri")');
+    await page.waitForSelector('text=Site révoqué le');
+    await page.waitForSelector('.site-state [data-status="revoked"]');
+    expect(await page.$('form.command')).toBeNull();
+    // Cut off from the broker at once, and its own credentials no longer let it in.
+    expect(full.relay.broker.connected(key)).toBe(false);
+    const config = readRelayConfig(join(dir, 'youri'))!;
+    await expect(
+      mqtt.connectAsync(config.mqtt.url, { protocolVersion: 4, clientId: key, username: key, password: config.mqtt.password, reconnectPeriod: 0, connectTimeout: 5000 }),
+    ).rejects.toThrow();
+    // The hub refuses it: its grant is withdrawn. The API takes no command for it.
+    expect(full.relay.hub.network.entitlements.grantOf(key)).toBeUndefined();
+    const command = await fetch(`${base}/api/v1/sites/${youri.id}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'sync-now' }),
+    });
+    expect(command.status).toBe(400);
+    await page.click('a:has-text("Sites")');
+    await page.waitForSelector('tr[data-site="Youri"] [data-status="revoked"]');
+    expect(await page.textContent('tr[data-site="Youri"]')).toContain('Révoqué');
+    await page.context().close();
   }, 60_000);
 
   it('loaded nothing from another host and raised no error in the page', () => {
