@@ -5,6 +5,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'app.title': 'Solidaire — dashboard',
   'app.name': 'Dashboard',
   'app.loading': 'Loading…',
+  'app.skip': 'Skip to content',
   'app.language': 'Language',
   'app.menu': 'Main menu',
   'app.logout': 'Log out',

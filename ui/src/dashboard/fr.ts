@@ -6,6 +6,7 @@ export const fr = {
   'app.title': 'Solidaire — tableau de bord',
   'app.name': 'Tableau de bord',
   'app.loading': 'Chargement…',
+  'app.skip': 'Aller au contenu',
   'app.language': 'Langue',
   'app.menu': 'Menu principal',
   'app.logout': 'Se déconnecter',
