@@ -1,25 +1,20 @@
 /**
  * The fleet dashboard in a real browser (Debian's Chromium, driven by playwright-core),
  * served by a real relay with the two demo boxes of `npm start` enrolled and reporting:
- * what a volunteer in Grigny does. Skipped, saying so, where /usr/bin/chromium is absent
- * (apt-get install chromium); SOLIDAIRE_REQUIRE_TOOLS makes that a failure.
+ * what a volunteer in Grigny does. Skipped where Chromium is absent (chromium.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Download, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSiteKey } from '../../appliance/src/identity/index.js';
 import { enrollmentFileSchema, enrollProof, readRelayConfig, type EnrollmentFile } from '../../appliance/src/relay-link/index.js';
-import { startFullDemo, type FullDemo } from '../../relay/src/demo.js';
+import type { FullDemo } from '../../relay/src/demo.js';
+import { demoInBrowser, found, open as openIn } from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../e2e/screenshots/', import.meta.url));
-const found = existsSync(CHROMIUM);
-if (!found && process.env.SOLIDAIRE_REQUIRE_TOOLS) throw new Error(`no Chromium at ${CHROMIUM}: install it (see .ci/run)`);
-if (!found) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 const SIZES = [
   { name: 'pc', width: 1024, height: 768 },
@@ -27,37 +22,22 @@ const SIZES = [
 ] as const;
 
 describe.skipIf(!found)('fleet dashboard in Chromium', () => {
+  const demo = demoInBrowser('solidaire-dashboard-');
   let dir: string;
   let full: FullDemo;
   let base: string;
   let token: string;
-  let browser: Browser;
   const hosts = new Set<string>();
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'solidaire-dashboard-'));
+  beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
-    full = await startFullDemo({ dataDir: dir, ports: 0, host: '127.0.0.1', log: () => {} });
+    ({ dir, full } = demo);
     base = full.relay.addresses().http;
     token = full.relay.adminToken;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await full?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('request', (r) => hosts.add(new URL(r.url()).host));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    return page;
-  }
+  const open = (width: number, height: number) => openIn(demo.browser, width, height, { hosts, pageErrors });
 
   async function logIn(page: Page): Promise<void> {
     await page.goto(base + '/');
