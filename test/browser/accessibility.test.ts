@@ -35,7 +35,8 @@ const RUN_AXE = `(async () => {
  * Tabs through the page from its top and tells which controls were never reached, and
  * which were reached with no outline nor shadow to show it (the style computed as the key
  * left it: what :focus-visible gives, or :focus-within for a date whose day, month or
- * year has the focus). A control is known by what it
+ * year has the focus). An outline must stand out 3:1 from what lies behind it (WCAG
+ * 1.4.11, contrast of what is not text). A control is known by what it
  * is and says (the pages refresh their lists, so elements come and go); a radio group is
  * one stop.
  */
@@ -46,7 +47,13 @@ const TAB_STOPS = `[...document.querySelectorAll('a[href], button, input, select
 const FOCUSED = `(() => {
   const e = document.activeElement;
   const s = getComputedStyle(e);
-  const shown = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = (c) => rgb(c).slice(0, 3).map((v) => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let behind = e.parentElement;
+  while (behind && rgb(getComputedStyle(behind).backgroundColor)[3] === 0) behind = behind.parentElement;
+  const [light, dark] = [lum(s.outlineColor), lum(behind ? getComputedStyle(behind).backgroundColor : 'rgb(255, 255, 255)')].sort((a, b) => b - a);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const shown = (outline && (light + 0.05) / (dark + 0.05) >= 3) || s.boxShadow !== 'none';
   return { stop: e === document.body ? null : ${KEY}(e), shown, what: e.outerHTML.slice(0, 160) };
 })()`;
 
@@ -176,14 +183,52 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     }
     const youri = full().relay.registry.list().find((s) => s.name === 'Youri')!;
     await checkPages(logInDashboard, dashboard, ['/', `/sites/${youri.id}`, '/alerts', '/enroll']);
-    // The revocation's question too.
+    // A chart says in words what its canvas draws; the revocation's question is checked too.
     const page = await open(1024, 768);
     await logInDashboard(page);
     await page.goto(`${dashboard()}/sites/${youri.id}`);
+    expect(await page.textContent('figure.chart p.visually-hidden')).toMatch(/^Dernière mesure : .+, il y a .+ ; sur la période, de .+ à .+\.$/);
     await page.click('button:has-text("Révoquer le site")');
     await noViolation(page, 'the revocation asked');
     await page.context().close();
   }, 120_000);
+
+  it('the states between pages: an error said, a document and a member being changed, English', async () => {
+    const page = await open(1024, 768);
+    await page.goto(workspace() + '/');
+    await page.fill('input[name=username]', 'awa');
+    await page.fill('input[name=password]', 'pas-le-bon');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.note.error');
+    await noViolation(page, 'login refused');
+    await logIn(page, 'awa');
+    await page.goto(`${workspace()}/s/${SPACE}/documents`);
+    await page.click('main li a');
+    await page.click('button:has-text("Modifier")');
+    await page.waitForSelector('textarea');
+    await noViolation(page, 'a document being edited');
+    await page.goto(`${workspace()}/s/${SPACE}/members`);
+    await page.click('button[aria-label^="Modifier : "]');
+    await page.waitForSelector('td form');
+    await noViolation(page, 'a member being changed');
+    await page.selectOption('header select', 'en');
+    await page.goto(`${workspace()}/s/${SPACE}/files`);
+    await page.waitForSelector('main h1:has-text("Files")');
+    await noViolation(page, 'files in English');
+    await page.context().close();
+
+    const board = await open(360, 740);
+    await board.goto(dashboard() + '/');
+    await board.fill('input[name=token]', 'pas-le-bon-jeton');
+    await board.click('button[type=submit]');
+    await board.waitForSelector('.note.error');
+    await noViolation(board, 'dashboard token refused');
+    await logInDashboard(board);
+    await board.selectOption('header select', 'en');
+    await board.waitForSelector('main h1:has-text("Sites")');
+    await noViolation(board, 'fleet in English');
+    await board.context().close();
+  }, 60_000);
 
   it('reaches every control with Tab and shows where the focus is', async () => {
     const page = await open(1024, 768);

@@ -42,6 +42,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'site.period.24h': '24 hours',
   'site.period.7d': '7 days',
   'site.period.30d': '30 days',
+  'site.chartSummary': 'Last reading: {last}, {when}; over the period, from {min} to {max}.',
   'site.noData': 'No readings for this period yet.',
   'site.version': 'Version: {version}',
   'site.alerts': 'Alerts of this site',

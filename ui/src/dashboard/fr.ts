@@ -43,6 +43,7 @@ export const fr = {
   'site.period.24h': '24 heures',
   'site.period.7d': '7 jours',
   'site.period.30d': '30 jours',
+  'site.chartSummary': 'Dernière mesure : {last}, {when} ; sur la période, de {min} à {max}.',
   'site.noData': 'Pas encore de mesures pour cette période.',
   'site.version': 'Version : {version}',
   'site.alerts': 'Alertes du site',
