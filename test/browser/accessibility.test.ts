@@ -113,7 +113,8 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     const reached = new Set<string>();
     const unshown: string[] = [];
     await page.evaluate('document.activeElement.blur(); window.scrollTo(0, 0)');
-    for (let i = 0; i < all.length + 3 && reached.size < stops.size; i++) {
+    // A date and time field takes a Tab for each of its parts (day, month, year, hours, minutes).
+    for (let i = 0; i < all.length * 6 && reached.size < stops.size; i++) {
       await page.keyboard.press('Tab');
       const f = await page.evaluate<{ stop: string | null; shown: boolean; what: string }>(FOCUSED);
       if (f.stop === null) continue;
@@ -131,6 +132,13 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     expect(found.sort()).toEqual(['button-name', 'color-contrast', 'document-title', 'html-has-lang', 'image-alt', 'label', 'landmark-one-main', 'link-name', 'page-has-heading-one', 'region']);
     await page.context().close();
   });
+
+  async function tabThroughPage(page: Page, url: string): Promise<void> {
+    await page.goto(url);
+    await page.waitForSelector('main h1');
+    await page.waitForLoadState('networkidle');
+    await tabThrough(page, url);
+  }
 
   /** The first Tab offers to skip the header to the content; a move to another page puts the focus there too. */
   async function skipsToContent(page: Page, link: string): Promise<void> {
@@ -237,24 +245,20 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     await tabThrough(page, 'workspace login');
     await logIn(page, 'awa');
     await skipsToContent(page, 'Synchronisation');
-    for (const path of [`/s/${SPACE}/documents`, `/s/${SPACE}/files`, `/s/${SPACE}/members`]) {
-      await page.goto(workspace() + path);
-      await page.waitForSelector('main h1');
-      await page.waitForLoadState('networkidle');
-      await tabThrough(page, path);
-    }
+    const rooms = ['documents', 'messages', 'files', 'members', 'dues', 'ledger', 'agenda'].map((r) => `/s/${SPACE}/${r}`);
+    for (const path of ['/', ...rooms]) await tabThroughPage(page, workspace() + path);
     await page.context().close();
+
+    const admin = await open(1024, 768);
+    await logIn(admin, 'admin');
+    for (const path of ['/admin/accounts', '/admin/spaces', '/admin/network', '/admin/usb']) await tabThroughPage(admin, workspace() + path);
+    await admin.context().close();
 
     const board = await open(1024, 768);
     await logInDashboard(board);
     await skipsToContent(board, 'Alertes');
     const youri = full().relay.registry.list().find((s) => s.name === 'Youri')!;
-    for (const path of ['/', `/sites/${youri.id}`, '/enroll']) {
-      await board.goto(dashboard() + path);
-      await board.waitForSelector('main h1');
-      await board.waitForLoadState('networkidle');
-      await tabThrough(board, `dashboard ${path}`);
-    }
+    for (const path of ['/', `/sites/${youri.id}`, '/alerts', '/enroll']) await tabThroughPage(board, dashboard() + path);
     await board.context().close();
   }, 120_000);
 });

@@ -238,6 +238,7 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     await page.click('button:has-text("Révoquer le site")');
     await page.click('button:has-text("Oui, révoquer Youri")');
     await page.waitForSelector('text=Site révoqué le');
+    await expect.poll(() => page.evaluate<string>('document.activeElement.textContent')).toMatch(/^Site révoqué le /);
     await page.waitForSelector('.site-state [data-status="revoked"]');
     expect(await page.$('form.command')).toBeNull();
     // Cut off from the broker at once, and its own credentials no longer let it in.

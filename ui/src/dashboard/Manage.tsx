@@ -50,7 +50,8 @@ export function Manage(props: { site: Site; onChange: () => void }): JSX.Element
       <Show
         when={site().revokedAt === null}
         fallback={
-          <p class="note" role="status">
+          // Just revoked here: the question is gone, the focus goes to its answer.
+          <p class="note" role="status" tabindex="-1" ref={(el) => answered() && queueMicrotask(() => el.focus())}>
             {t('site.revokedAt', { date: fmt.dateTime(site().revokedAt ?? 0) })}
           </p>
         }
