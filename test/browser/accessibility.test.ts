@@ -1,9 +1,9 @@
 /**
  * Both apps for a keyboard and a screen reader, in Chromium against the demo of `npm
  * start` (the relay and its dashboard, Grigny's workspace with its demo data): axe-core
- * (its WCAG 2.0 and 2.1 A and AA rules, and the landmark basics) finds no violation on any
- * main page at 1024×768 nor at 360×740; every control is reached with Tab, in turn, and
- * shows where the focus is. Skipped where Chromium is absent (chromium.ts).
+ * (its WCAG 2.0, 2.1 and 2.2 A and AA rules, and the landmark basics) finds no violation
+ * on any main page at 1024×768 nor at 360×740; every control is reached with Tab, in
+ * turn, and shows where the focus is. Skipped where Chromium is absent (chromium.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,12 +20,13 @@ const SIZES = [
 const SPACE = 'givors-gavinane';
 
 /**
- * axe's rules for WCAG 2.0 and 2.1, A and AA (contrast, labels, names of buttons and
- * links, images' text, ARIA, the page's title and language...), and its landmark basics
- * (one main, all content in a landmark, a first-level heading).
+ * axe's rules for WCAG 2.0, 2.1 and 2.2, A and AA (contrast, labels, names of buttons
+ * and links, images' text, ARIA, the page's title and language, the size of what is
+ * touched...), and its landmark basics (one main, all content in a landmark, a
+ * first-level heading).
  */
 const RUN_AXE = `(async () => {
-  const rules = axe.getRules(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).map((r) => r.ruleId)
+  const rules = axe.getRules(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).map((r) => r.ruleId)
     .concat(['landmark-one-main', 'landmark-no-duplicate-main', 'landmark-unique', 'region', 'page-has-heading-one']);
   const result = await axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
   return result.violations.map((v) => v.id + ': ' + v.help + '\\n    ' + v.nodes.map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\\s+/g, ' ')).join('\\n    '));
@@ -129,7 +130,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     const page = await open(1024, 768);
     await page.setContent('<div><img src="data:,"><button></button><a href="/x"></a><input><p style="color:#aaa">pâle</p></div>');
     const found = (await violations(page)).map((v) => v.split(':')[0]);
-    expect(found.sort()).toEqual(['button-name', 'color-contrast', 'document-title', 'html-has-lang', 'image-alt', 'label', 'landmark-one-main', 'link-name', 'page-has-heading-one', 'region']);
+    expect(found.sort()).toEqual(['button-name', 'color-contrast', 'document-title', 'html-has-lang', 'image-alt', 'label', 'landmark-one-main', 'link-name', 'page-has-heading-one', 'region', 'target-size']);
     await page.context().close();
   });
 
