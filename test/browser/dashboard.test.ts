@@ -226,6 +226,8 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     await page.click('a:has-text("Youri")');
     await page.waitForSelector('h1:has-text("Youri")');
     // Asked first, in words; the safe choice has the focus, and cancelling changes nothing.
+    // An enrolled site gets no new file: a new box is a new site.
+    expect(await page.textContent('main')).toContain('Révoquez ce site, puis inscrivez la nouvelle boîte comme un nouveau site.');
     await page.click('button:has-text("Révoquer le site")');
     const ask = page.locator('[role=alertdialog]');
     expect(await ask.textContent()).toContain('Sa boîte est coupée tout de suite du courtier et du hub du relais');

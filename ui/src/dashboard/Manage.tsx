@@ -56,7 +56,8 @@ export function Manage(props: { site: Site; onChange: () => void }): JSX.Element
           </p>
         }
       >
-        <Show when={site().enrolledAt === null}>
+        {/* The relay makes a new file only for a site not enrolled yet: a site's key is its box's. */}
+        <Show when={site().enrolledAt === null} fallback={<p>{t('site.replaceHelp')}</p>}>
           <div class="card renew">
             <p>{t('site.renewHelp')}</p>
             <Show when={site().tokenExpires}>

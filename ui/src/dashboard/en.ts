@@ -54,6 +54,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'site.confirmRestart': 'Restart the box of {name}? The site will be down for a few minutes.',
   'site.queuedNote': 'The site gets it when it next connects.',
   'site.manage': 'Manage the site',
+  'site.replaceHelp': 'Box replaced, or its card lost? Revoke this site, then enroll the new box as a new site.',
   'site.revoke': 'Revoke the site…',
   'site.revokeTitle': 'Revoke {name}?',
   'site.revokeWhat': 'Its box is cut off from the relay’s broker and hub at once, and can no longer connect to them: no more commands, no more news of its health, no more sync through the relay. This cannot be undone: to bring it back, a new site must be enrolled.',

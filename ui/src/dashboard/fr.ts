@@ -55,6 +55,7 @@ export const fr = {
   'site.confirmRestart': 'Redémarrer la boîte de {name} ? Le site sera coupé quelques minutes.',
   'site.queuedNote': 'Le site la recevra à sa prochaine connexion.',
   'site.manage': 'Gérer le site',
+  'site.replaceHelp': 'Boîte remplacée, ou sa carte perdue ? Révoquez ce site, puis inscrivez la nouvelle boîte comme un nouveau site.',
   'site.revoke': 'Révoquer le site…',
   'site.revokeTitle': 'Révoquer {name} ?',
   'site.revokeWhat': 'Sa boîte est coupée tout de suite du courtier et du hub du relais, et ne pourra plus s’y connecter : plus de commandes, plus de nouvelles de sa santé, plus de synchronisation par le relais. Cela ne s’annule pas : pour la reprendre, il faudra inscrire un nouveau site.',
