@@ -51,7 +51,6 @@ describe.skipIf(!found)('both apps in an old browser', () => {
     await follow(page, 'nav a:has-text("Fichiers")', 'Fichiers');
     await follow(page, 'nav a:has-text("Adhérents")', 'Adhérents');
     await follow(page, 'header a:has-text("Synchronisation")', 'Synchronisation');
-    // Times are said as a date, since "il y a 3 min" needs Intl.RelativeTimeFormat.
     await page.context().close();
     expect(watch.pageErrors).toEqual([]);
   }, 60_000);
