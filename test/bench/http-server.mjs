@@ -3,6 +3,7 @@
 // whatever JSON was PUT to /same). Usage:
 //   node http-server.mjs <dataDir> [--cold]
 // Prints `READY {"port":N,"basePort":M}` once both listen; SIGTERM stops it cleanly.
+import v8 from 'node:v8';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Appliance } from '../../appliance/dist/index.js';
@@ -35,6 +36,15 @@ if (!cold) {
     baseline = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
   });
 }
+
+// SIGUSR2: where the memory is, as one line `MEM {...}` (MB): V8's heap by space, the
+// buffers outside it, and the RSS, so a bench can say what grew.
+process.on('SIGUSR2', () => {
+  const mb = (n) => Number((n / 1048576).toFixed(1));
+  const m = process.memoryUsage();
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, mb(s.space_size)]));
+  process.stdout.write(`MEM ${JSON.stringify({ rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces })}\n`);
+});
 
 process.on('SIGTERM', async () => {
   baseline?.close();

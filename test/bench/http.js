@@ -5,14 +5,14 @@
 //   baseline = GET  / of a bare hono app, same process as the appliance, its own port
 //   same     = GET  /same of that bare app, answering the read route's JSON held in memory
 //              (an extra baseline: the ratio to it isolates the workspace's own work)
-// autocannon, 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
+// wrk (one thread), 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
 // is reported. Then: the server's RSS right after the load, its CPU over 60 s idle and its
 // RSS at the end of that idle minute (settled), and the cold
 // start (spawn to the first 200 from /healthz) as the median of 3 fresh processes. The
 // server runs with the Node settings of appliance/node.env, as the box does.
 // Env: BENCH_IDLE_S (default 60), BENCH_RUN_S (default 5), to shorten a trial run.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { median, writeResult } from './lib.js';
 
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
-const LOAD = fileURLToPath(new URL('./load.mjs', import.meta.url));
 const NODE_ENV = fileURLToPath(new URL('../../appliance/node.env', import.meta.url));
 const CONNECTIONS = 30;
 const RUNS = 3;
@@ -62,13 +61,21 @@ function startServer(dataDir, cold = false) {
   // The server runs with the appliance's own Node settings (appliance/node.env), as it ships.
   const child = spawn(process.execPath, [`--env-file=${NODE_ENV}`, SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const waiting = [];
   const ready = new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (l) => {
       if (l.startsWith('READY ')) resolve(JSON.parse(l.slice(6)));
+      if (l.startsWith('MEM ')) waiting.shift()?.(JSON.parse(l.slice(4)));
     });
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready`)));
   });
-  return { child, t0, ready, exited };
+  /** Where the server's memory is (http-server.mjs answers SIGUSR2). */
+  const memory = () =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      child.kill('SIGUSR2');
+    });
+  return { child, t0, ready, exited, memory };
 }
 
 async function stopServer(server) {
@@ -93,13 +100,46 @@ async function login(base) {
   return { accountId: json.account.id, headers: { cookie, 'x-csrf-token': json.csrfToken } };
 }
 
-/** One autocannon run, in its own process. */
-function load(opts) {
+/** A Lua long string holding `text` as it is (no escape is interpreted inside). */
+function luaString(text) {
+  let eq = '';
+  while (text.includes(`]${eq}]`)) eq += '=';
+  return `[${eq}[${text}]${eq}]`;
+}
+
+/**
+ * One wrk run, in its own process. wrk is written in C and costs the client little, so
+ * the server is what runs out of CPU (autocannon, in JavaScript, could not read more than
+ * about 17k responses of 8 KB a second here, well under what Node alone serves).
+ */
+function load({ url, method = 'GET', headers = {}, body, duration }) {
+  const lines = [`wrk.method = ${luaString(method)}`];
+  for (const [k, v] of Object.entries(headers)) lines.push(`wrk.headers[ ${luaString(k)} ] = ${luaString(v)}`);
+  if (body !== undefined) lines.push(`wrk.body = ${luaString(body)}`);
+  lines.push(
+    'done = function(summary, latency, requests)',
+    '  local e = summary.errors',
+    '  io.write(string.format(\'\\n{"requests":%d,"seconds":%f,"bytes":%d,"errors":%d,"timeouts":%d,"non2xx":%d,"p50us":%d,"p99us":%d}\\n\',',
+    '    summary.requests, summary.duration / 1e6, summary.bytes, e.connect + e.read + e.write, e.timeout, e.status,',
+    '    latency:percentile(50), latency:percentile(99)))',
+    'end',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'solidaire-bench-wrk-'));
+  const script = join(dir, 'load.lua');
+  writeFileSync(script, lines.join('\n') + '\n');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD, JSON.stringify({ connections: CONNECTIONS, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // One wrk thread: on two cores, one for the load and one for the server.
+    const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`))));
+    child.once('error', (err) => reject(new Error(`wrk could not start (${err.message}): install it (Debian: apt-get install wrk)`)));
+    child.once('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${out}`));
+      const r = JSON.parse(line);
+      resolve({ ...r, rps: r.requests / r.seconds, p50: r.p50us / 1000, p99: r.p99us / 1000 });
+    });
   });
 }
 
@@ -110,9 +150,9 @@ async function measure(label, opts) {
     const r = await load({ ...opts, duration: RUN_S });
     const failed = r.non2xx + r.errors + r.timeouts;
     if (failed) console.warn(`  ${label} run ${i + 1}: ${failed} failed requests (non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
-    // Bytes as counted on the socket by autocannon (status line and headers included).
-    runs.push({ rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, bytes: r.throughput.total / r.requests.total, failed });
-    console.log(`  ${label} run ${i + 1}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+    // Bytes as read from the socket by wrk (status line and headers included).
+    runs.push({ rps: r.rps, p99: r.p99, p50: r.p50, bytes: r.bytes / r.requests, failed });
+    console.log(`  ${label} run ${i + 1}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
   }
   return {
     rps: median(runs.map((r) => r.rps)),
@@ -123,9 +163,15 @@ async function measure(label, opts) {
   };
 }
 
-function rssMb(pid) {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+function rssMb(pid, field = 'VmRSS') {
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
   return kb / 1024;
+}
+
+/** The RSS in its three parts (proc(5)): anonymous memory, file pages (the node binary's code, libraries), shared memory (SQLite's -shm). */
+function rssParts(pid) {
+  const part = (f) => Number(rssMb(pid, f).toFixed(1));
+  return { anon: part('RssAnon'), file: part('RssFile'), shmem: part('RssShmem') };
 }
 
 function cpuTicks(pid) {
@@ -179,6 +225,8 @@ try {
   if (listed.documents.length !== DOCUMENTS) throw new Error(`expected ${DOCUMENTS} documents, the list has ${listed.documents.length}`);
   await fetch(`http://127.0.0.1:${basePort}/same`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(listed) });
   const rssBefore = rssMb(pid);
+  const partsBefore = rssParts(pid);
+  const memBefore = await server.memory();
   const { json: started } = await api(base, session, 'POST', `/spaces/${SPACE}/threads`, { subject: 'Rentrée scolaire', body: paragraph(rand, 20) });
   const reply = JSON.stringify({ body: paragraph(rand, 30) });
 
@@ -193,6 +241,8 @@ try {
     body: reply,
   });
   const rss = rssMb(pid);
+  const partsAfter = rssParts(pid);
+  const memAfter = await server.memory();
 
   // Idle: no request at all for IDLE_S seconds, after 2 s for the load's tail to settle.
   console.log(`  idle: ${IDLE_S} s…`);
@@ -204,6 +254,7 @@ try {
   const idleCpu = ((cpuTicks(pid) - before) / hz / ((performance.now() - t0) / 1000)) * 100;
   // Once idle, V8 gives back the heap the load made it grow (its memory reducer).
   const rssSettled = rssMb(pid);
+  const memSettled = await server.memory();
   await stopServer(server);
 
   // Cold start: a fresh process on the same (now populated) data directory.
@@ -230,6 +281,16 @@ try {
     'appliance.rss.mb': Number(rss.toFixed(1)),
     'appliance.rss.before.mb': Number(rssBefore.toFixed(1)),
     'appliance.rss.settled.mb': Number(rssSettled.toFixed(1)),
+    'appliance.rss.anon.mb': partsAfter.anon,
+    'appliance.rss.file.mb': partsAfter.file,
+    'appliance.rss.shmem.mb': partsAfter.shmem,
+    'appliance.rss.before.anon.mb': partsBefore.anon,
+    'appliance.rss.before.file.mb': partsBefore.file,
+    'appliance.heap.before.total.mb': memBefore.heapTotal,
+    'appliance.heap.total.mb': memAfter.heapTotal,
+    'appliance.heap.used.mb': memAfter.heapUsed,
+    'appliance.external.mb': memAfter.external,
+    'appliance.heap.settled.total.mb': memSettled.heapTotal,
     'appliance.idle.cpu.pct': Number(idleCpu.toFixed(3)),
     'appliance.coldstart.ms': Math.round(median(colds)),
   };
@@ -246,6 +307,7 @@ try {
   console.log(`${'metric'.padEnd(36)}${'value'.padStart(10)}   goal`);
   for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(36)}${String(v).padStart(10)}   ${goals[k] ?? ''}`);
   console.log(`(cold starts: ${colds.map((c) => Math.round(c)).join(', ')} ms)`);
+  console.log(`(memory after the load: ${JSON.stringify(memAfter)}; settled: ${JSON.stringify(memSettled)})`);
   writeResult('http', metrics, {
     setup: { connections: CONNECTIONS, warmupSeconds: WARMUP_S, runs: RUNS, runSeconds: RUN_S, idleSeconds: IDLE_S, documents: DOCUMENTS, seed: SEED },
   });

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../appliance/src/demo/seed.js';
-import { demoInBrowser, found, open as openIn } from './chromium.js';
+import { demoInBrowser, found, pages } from './chromium.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SIZES = [
@@ -65,14 +65,11 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
   const workspace = () => full().demo.urls[0]!;
   const dashboard = () => full().relay.addresses().http;
 
-  const open = (width: number, height: number) => openIn(demo.browser, width, height);
+  const { open, logIn: logInHere } = pages(() => demo.browser, DEMO_PASSWORD);
 
   async function logIn(page: Page, user: string): Promise<void> {
     await page.goto(workspace() + '/');
-    await page.fill('input[name=username]', user);
-    await page.fill('input[name=password]', DEMO_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('input[name=password]', { state: 'detached' });
+    await logInHere(page, user);
   }
 
   async function logInDashboard(page: Page): Promise<void> {

@@ -1,41 +1,94 @@
 /**
- * Debian's Chromium for the browser tests, driven by playwright-core: whether it is here
- * (the tests are skipped, saying so, where /usr/bin/chromium is absent; apt-get install
- * chromium; SOLIDAIRE_REQUIRE_TOOLS makes that a failure), launched headless, and a page
- * opened at a screen's size in a context of its own; and the demo they are run against.
+ * What the browser tests share: Debian's Chromium (skipped, saying so, where
+ * /usr/bin/chromium is absent), a page at a given size that records the hosts it asks
+ * and the errors it throws, the login, the check every page must pass (a label on every
+ * field, nothing scrolling sideways), and the whole demo to run them against.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium as playwright, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startFullDemo, type FullDemo } from '../../relay/src/demo.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** For a person to look at (git-ignored). */
+export const SCREENSHOTS = join(import.meta.dirname, '../e2e/screenshots');
 export const found = existsSync(CHROMIUM);
 if (!found && process.env.SOLIDAIRE_REQUIRE_TOOLS) throw new Error(`no Chromium at ${CHROMIUM}: install it (see .ci/run)`);
 if (!found) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 export function launch(): Promise<Browser> {
-  return playwright.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 }
 
-/** What the pages asked of which hosts, and the errors they threw. */
-export interface Watch {
+export interface Pages {
+  /** Every host a page asked. */
   readonly hosts: Set<string>;
+  /** Every error a page threw. */
   readonly pageErrors: string[];
+  open(width: number, height: number): Promise<Page>;
+  logIn(page: Page, user: string): Promise<void>;
+  checkPage(page: Page, what: string): Promise<void>;
+  /**
+   * Logged in as `user` on a 360-pixel phone and on a 1024×768 screen, every page of
+   * `paths` checked once loaded, and saved as `<shot(path)>-<w>x<h>.png` in SCREENSHOTS.
+   */
+  tour(base: string, user: string, paths: readonly string[], shot: (path: string) => string): Promise<void>;
 }
 
-/** A page in a new context (close it with page.context().close()); downloads accepted. */
-export async function open(browser: Browser, width: number, height: number, watch?: Watch): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  if (watch) {
-    page.on('request', (r) => watch.hosts.add(new URL(r.url()).host));
-    page.on('pageerror', (e) => watch.pageErrors.push(String(e)));
+export function pages(browser: () => Browser, password: string): Pages {
+  const hosts = new Set<string>();
+  const pageErrors: string[] = [];
+
+  async function open(width: number, height: number): Promise<Page> {
+    const context = await browser().newContext({ viewport: { width, height }, acceptDownloads: true });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('request', (r) => hosts.add(new URL(r.url()).host));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    return page;
   }
-  return page;
+
+  async function logIn(page: Page, user: string): Promise<void> {
+    await page.fill('input[name=username]', user);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    // The login shows over the page asked for, which comes back once logged in.
+    await page.waitForSelector('input[name=password]', { state: 'detached' });
+  }
+
+  async function checkPage(page: Page, what: string): Promise<void> {
+    // Run in the page (as text: this file is type-checked without the DOM's types).
+    const unlabelled = await page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
+      .filter((e) => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+      .map((e) => e.outerHTML)`);
+    expect(unlabelled, what).toEqual([]);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow, `${what}: scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+
+  async function tour(base: string, user: string, paths: readonly string[], shot: (path: string) => string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const [w, h] of [
+      [360, 740],
+      [1024, 768],
+    ] as const) {
+      const page = await open(w, h);
+      await page.goto(base + '/');
+      await logIn(page, user);
+      for (const path of paths) {
+        await page.goto(base + path);
+        await page.waitForSelector('main h1');
+        await page.waitForSelector('main >> text=Chargement…', { state: 'detached' });
+        await checkPage(page, `${path} at ${w}px`);
+        await page.screenshot({ path: join(SCREENSHOTS, `${shot(path)}-${w}x${h}.png`), fullPage: true });
+      }
+      await page.context().close();
+    }
+  }
+
+  return { hosts, pageErrors, open, logIn, checkPage, tour };
 }
 
 /**

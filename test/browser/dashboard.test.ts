@@ -5,16 +5,13 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import type { Download, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSiteKey } from '../../appliance/src/identity/index.js';
 import { enrollmentFileSchema, enrollProof, readRelayConfig, type EnrollmentFile } from '../../appliance/src/relay-link/index.js';
 import type { FullDemo } from '../../relay/src/demo.js';
-import { demoInBrowser, found, open as openIn } from './chromium.js';
-
-const SHOTS = fileURLToPath(new URL('../e2e/screenshots/', import.meta.url));
+import { demoInBrowser, found, pages, SCREENSHOTS as SHOTS } from './chromium.js';
 
 const SIZES = [
   { name: 'pc', width: 1024, height: 768 },
@@ -27,8 +24,8 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
   let full: FullDemo;
   let base: string;
   let token: string;
-  const hosts = new Set<string>();
-  const pageErrors: string[] = [];
+  // A volunteer's browser: the token is asked, not a password.
+  const { open, hosts, pageErrors } = pages(() => demo.browser, '');
 
   beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
@@ -36,8 +33,6 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     base = full.relay.addresses().http;
     token = full.relay.adminToken;
   });
-
-  const open = (width: number, height: number) => openIn(demo.browser, width, height, { hosts, pageErrors });
 
   async function logIn(page: Page): Promise<void> {
     await page.goto(base + '/');

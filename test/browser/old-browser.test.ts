@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../appliance/src/demo/seed.js';
-import { demoInBrowser, found, open, type Watch } from './chromium.js';
+import { demoInBrowser, found, pages } from './chromium.js';
 
 /** Newer than those browsers: [owner, name]. ui/src/common/legacy.ts gives back the first three. */
 const TAKEN_AWAY = `[
@@ -22,10 +22,10 @@ const TAKEN_AWAY = `[
 
 describe.skipIf(!found)('both apps in an old browser', () => {
   const demo = demoInBrowser('solidaire-old-');
-  const watch: Watch = { hosts: new Set(), pageErrors: [] };
+  const { open, logIn, pageErrors } = pages(() => demo.browser, DEMO_PASSWORD);
 
   async function oldBrowser(): Promise<Page> {
-    const page = await open(demo.browser, 360, 740, watch);
+    const page = await open(360, 740);
     await page.context().addInitScript(TAKEN_AWAY);
     return page;
   }
@@ -40,9 +40,7 @@ describe.skipIf(!found)('both apps in an old browser', () => {
     const page = await oldBrowser();
     await page.goto(demo.full.demo.urls[0]! + '/');
     expect(await page.evaluate<string>('typeof [].at + typeof Intl.RelativeTimeFormat')).toBe('undefinedundefined');
-    await page.fill('input[name=username]', 'awa');
-    await page.fill('input[name=password]', DEMO_PASSWORD);
-    await page.click('button[type=submit]');
+    await logIn(page, 'awa');
     await page.waitForSelector('#spaces-title');
     await follow(page, 'main a:has-text("Comité de jumelage")', 'Documents');
     await page.click('main li a');
@@ -52,7 +50,7 @@ describe.skipIf(!found)('both apps in an old browser', () => {
     await follow(page, 'nav a:has-text("Adhérents")', 'Adhérents');
     await follow(page, 'header a:has-text("Synchronisation")', 'Synchronisation');
     await page.context().close();
-    expect(watch.pageErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
   }, 60_000);
 
   it('the dashboard: log in, then the fleet, a site with its charts, the alerts', async () => {
@@ -66,6 +64,6 @@ describe.skipIf(!found)('both apps in an old browser', () => {
     await page.click('button:has-text("7 jours")');
     await follow(page, 'header a:has-text("Alertes")', 'Alertes');
     await page.context().close();
-    expect(watch.pageErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
   }, 60_000);
 });

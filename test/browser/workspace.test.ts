@@ -3,33 +3,29 @@
  * by a real appliance over HTTP: what a newcomer does, on a phone and on an old PC's
  * screen. Skipped, saying so, where /usr/bin/chromium is absent (apt-get install chromium).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../../appliance/src/appliance.js';
 import { performSetup } from '../../appliance/src/setup/index.js';
+import { found, launch, pages } from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct-horse-battery';
 const SPACE = 'givors-gavinane';
-const SCREENSHOTS = join(import.meta.dirname, '../e2e/screenshots');
-const found = existsSync(CHROMIUM);
-if (!found && process.env.SOLIDAIRE_REQUIRE_TOOLS) throw new Error(`no Chromium at ${CHROMIUM}: install it (see .ci/run)`);
-if (!found) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 describe.skipIf(!found)('workspace in Chromium', () => {
   let dir: string;
   let box: Appliance;
   let base: string;
   let browser: Browser;
-  const hosts = new Set<string>();
-  const pageErrors: string[] = [];
+  const browserPages = pages(() => browser, PASSWORD);
+  const { hosts, pageErrors, open, checkPage, tour } = browserPages;
+  const logIn = (page: Page, user = 'awa') => browserPages.logIn(page, user);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'solidaire-browser-'));
-    mkdirSync(SCREENSHOTS, { recursive: true });
     box = new Appliance({ dataDir: dir, port: 0, host: '127.0.0.1', logError: () => {} });
     const s = box.services;
     await performSetup(s, { siteName: 'Grigny', admin: { username: 'admin', displayName: 'Admin', password: PASSWORD } });
@@ -37,7 +33,7 @@ describe.skipIf(!found)('workspace in Chromium', () => {
     const awa = await s.accounts.create({ username: 'awa', displayName: 'Awa Traoré', password: PASSWORD, boxAdmin: false });
     s.spaces.setRole(awa.id, SPACE, 'admin');
     base = await box.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launch();
   }, 60_000);
 
   afterAll(async () => {
@@ -45,34 +41,6 @@ describe.skipIf(!found)('workspace in Chromium', () => {
     await box?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-
-  async function open(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('request', (r) => hosts.add(new URL(r.url()).host));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    return page;
-  }
-
-  async function logIn(page: Page, user = 'awa'): Promise<void> {
-    await page.fill('input[name=username]', user);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    // The login shows over the page asked for, which comes back once logged in.
-    await page.waitForSelector('input[name=password]', { state: 'detached' });
-  }
-
-  /** Every visible field has a label a screen reader reads; nothing scrolls sideways. */
-  async function checkPage(page: Page, what: string): Promise<void> {
-    // Run in the page (as text: this file is type-checked without the DOM's types).
-    const unlabelled = await page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
-      .filter((e) => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
-      .map((e) => e.outerHTML)`);
-    expect(unlabelled, what).toEqual([]);
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow, `${what}: scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
-  }
 
   it('lets a newcomer log in in French, pick the association and write a document', async () => {
     const page = await open(1024, 768);
@@ -214,23 +182,8 @@ describe.skipIf(!found)('workspace in Chromium', () => {
   });
 
   it('fits a 360-pixel phone and a 1024×768 screen, with labels on every field', async () => {
-    for (const [w, h] of [
-      [360, 740],
-      [1024, 768],
-    ] as const) {
-      const page = await open(w, h);
-      await page.goto(base + '/');
-      await logIn(page);
-      for (const path of ['/', `/s/${SPACE}/documents`, `/s/${SPACE}/messages`, `/s/${SPACE}/files`, `/s/${SPACE}/members`, `/s/${SPACE}/ledger`, `/s/${SPACE}/agenda`, '/sync']) {
-        await page.goto(base + path);
-        await page.waitForSelector('main h1');
-        await checkPage(page, `${path} at ${w}px`);
-        // For a person to look at (git-ignored): every main page at both sizes, on every run.
-        const name = path === '/' ? 'accueil' : path.split('/').at(-1);
-        await page.screenshot({ path: join(SCREENSHOTS, `espace-${name}-${w}x${h}.png`), fullPage: true });
-      }
-      await page.context().close();
-    }
+    const paths = ['/', `/s/${SPACE}/documents`, `/s/${SPACE}/messages`, `/s/${SPACE}/files`, `/s/${SPACE}/members`, `/s/${SPACE}/ledger`, `/s/${SPACE}/agenda`, '/sync'];
+    await tour(base, 'awa', paths, (path) => `espace-${path === '/' ? 'accueil' : path.split('/').at(-1)}`);
   });
 
   it('speaks English when asked, and the choice stays', async () => {

@@ -10,7 +10,7 @@ import { SyncPage } from './pages/sync/index.js';
 import { ArticlePage, Articles, Library } from './pages/commons/index.js';
 import { Dues, Ledger, Members } from './pages/admin/index.js';
 import { Agenda } from './pages/agenda/index.js';
-import { Accounts, BoxFrame, Network, SpacesAdmin, Usb } from './pages/box/index.js';
+import { Accounts, BoxFrame, Network, SpacesAdmin, Updates, Usb } from './pages/box/index.js';
 import './styles.css';
 
 function SpaceHome() {
@@ -51,6 +51,7 @@ render(
         <Route path="/spaces" component={SpacesAdmin} />
         <Route path="/network" component={Network} />
         <Route path="/usb" component={Usb} />
+        <Route path="/updates" component={Updates} />
       </Route>
       <Route path="*" component={NotFound} />
     </Router>

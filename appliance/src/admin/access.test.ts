@@ -13,7 +13,7 @@ afterEach(async () => box?.close());
 /** A patch that changes one field. */
 const firstField = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).slice(0, 1));
 
-const ADMIN_PATH = /^\/api\/v1\/spaces\/:space\/(members|dues|ledger|events)(\.csv|\/|$)/;
+const ADMIN_PATH = /^\/api\/v1\/spaces\/:space\/(members|dues|ledger|events)(\.csv|-summary|\/|$)/;
 
 describe('admin access', () => {
   it("refuses another association's admin on every admin route, and leaks nothing", async () => {
@@ -40,7 +40,7 @@ describe('admin access', () => {
     expect(routes.length).toBe(4 * 5 + 3); // five per collection, dues summary, two CSVs
     for (const route of routes) {
       const coll = ADMIN_PATH.exec(route.path)![1]!;
-      const path = fillPath(route, { space: 'givors-gavinane', id: ids[coll]! }) + (route.path.endsWith('/summary') ? '?year=2026' : '');
+      const path = fillPath(route, { space: 'givors-gavinane', id: ids[coll]! }) + (route.path.endsWith('-summary') ? '?year=2026' : '');
       const body = route.method === 'PATCH' ? firstField(bodies[coll]!) : bodies[coll];
       const res = await claire.request(route.method, path, route.method === 'POST' || route.method === 'PATCH' ? body : undefined);
       expect(res.status, `${route.method} ${path}`).toBe(403);
@@ -63,7 +63,7 @@ describe('admin access', () => {
     expect((await moussa.post(`${GG}/members`, { firstName: 'M', lastName: 'K', joinedOn: '2020-01-01' })).status).toBe(403);
     expect((await moussa.patch(`${GG}/members/${id}`, { town: 'Youri' })).status).toBe(403);
     expect((await moussa.delete(`${GG}/members/${id}`)).status).toBe(403);
-    for (const path of ['/ledger', '/ledger.csv', '/dues', '/dues/summary?year=2026']) {
+    for (const path of ['/ledger', '/ledger.csv', '/dues', '/dues-summary?year=2026']) {
       const res = await moussa.get(`${GG}${path}`);
       expect(res.status, path).toBe(403);
       expect(res.body.error.code).toBe('forbidden');

@@ -48,7 +48,7 @@ describe('dues', () => {
     await awa.post(`${GG}/dues`, { memberId: ids.traore, year: 2026, amountCents: 1000, paidOn: '2026-01-15', method: 'espèces' });
     await awa.post(`${GG}/dues`, { memberId: ids.traore, year: 2026, amountCents: 1000, paidOn: '2026-06-15', method: 'virement' });
     await awa.post(`${GG}/dues`, { memberId: ids.keita, year: 2025, amountCents: 2000, paidOn: '2025-03-01', method: 'autre' });
-    const res = await awa.get(`${GG}/dues/summary?year=2026`);
+    const res = await awa.get(`${GG}/dues-summary?year=2026`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       year: 2026,
@@ -59,7 +59,7 @@ describe('dues', () => {
         { memberId: ids.traore, firstName: 'Awa', lastName: 'Traoré', paid: true, totalCents: 2000, payments: 2 },
       ],
     });
-    expect((await awa.get(`${GG}/dues/summary`)).status).toBe(400);
+    expect((await awa.get(`${GG}/dues-summary`)).status).toBe(400);
   });
 
   it('refuses a payment for an unknown or deleted member, writing nothing', async () => {

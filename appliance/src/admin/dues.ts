@@ -87,11 +87,12 @@ const Summary = z
   .openapi('DuesSummary');
 
 export function addDuesRoutes(r: OpenAPIHono<ApiEnv>): void {
-  // Registered before /dues/{id}, which would otherwise take "summary" for an id.
+  // Beside /dues, not under it: /dues/summary next to /dues/{id} would make the app
+  // fall back from RegExpRouter to a slower router (see http/app.ts).
   r.openapi(
     createRoute({
       method: 'get',
-      path: '/spaces/{space}/dues/summary',
+      path: '/spaces/{space}/dues-summary',
       tags: ['admin'],
       summary: 'Qui a payé sa cotisation pour une année',
       request: { params: SpaceParams, query: z.object({ year: yearQuery }) },

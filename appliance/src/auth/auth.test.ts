@@ -16,6 +16,16 @@ describe('sessions', () => {
     expect((await box.admin.get('/api/v1/session')).status).toBe(401);
   });
 
+  it('says which spaces the account may write and administer', async () => {
+    box = await testBox();
+    const rights = async (c: TestClient) =>
+      Object.fromEntries(((await c.get('/api/v1/session')).body.spaces as Array<{ id: string; canWrite: boolean; canAdmin: boolean }>).map((s) => [s.id, [s.canWrite, s.canAdmin]]));
+    expect(await rights(box.admin)).toEqual({ commons: [true, true] });
+    expect(await rights(await box.user('awa', { 'givors-gavinane': 'admin' }))).toEqual({ commons: [true, false], 'givors-gavinane': [true, true] });
+    expect(await rights(await box.user('claire', { 'secours-populaire': 'admin', commons: 'admin' }))).toEqual({ commons: [true, true], 'secours-populaire': [true, true] });
+    expect(await rights(await box.user('invite', { 'givors-gavinane': 'guest' }))).toEqual({ commons: [false, false], 'givors-gavinane': [false, false] });
+  });
+
   it('refuses a wrong password with a plain message and no cookie', async () => {
     box = await testBox();
     const c = new TestClient(box.appliance);

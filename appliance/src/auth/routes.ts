@@ -16,7 +16,16 @@ export const SessionInfo = z
     account: z.object({ id: z.string(), username: z.string(), displayName: z.string(), boxAdmin: z.boolean() }),
     csrfToken: z.string(),
     expiresAt: z.number(),
-    spaces: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), role: z.string().nullable(), canWrite: z.boolean() })),
+    spaces: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        role: z.string().nullable(),
+        canWrite: z.boolean(),
+        canAdmin: z.boolean().openapi({ description: 'Administre l’espace (pour la base commune : ses paquets de contenu)' }),
+      }),
+    ),
   })
   .openapi('SessionInfo');
 
@@ -40,6 +49,7 @@ function sessionInfo(c: ApiContext, account: ReturnType<typeof requireAccount>, 
       kind: s.kind,
       role: spaces.roleOf(account.id, s.id) ?? null,
       canWrite: spaces.can(account, s.id, 'write'),
+      canAdmin: spaces.can(account, s.id, 'admin'),
     })),
   };
 }

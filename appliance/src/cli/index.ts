@@ -277,10 +277,11 @@ export function program(): Command {
     .requiredOption('--key <file>', 'clé privée de signature (release-key.pem)')
     .requiredOption('--out <file>', 'fichier de la version à écrire')
     .option('--root <dir>', 'dépôt construit', '.')
-    .option('--version <v>', 'numéro de version (défaut : celui de package.json)')
-    .action(async (o: { key: string; out: string; root: string; version?: string }) => {
+    // The version is the checkout's (package.json): the one the box will answer /healthz
+    // with, which is how `update apply` knows the release it installed is the one serving.
+    .action(async (o: { key: string; out: string; root: string }) => {
       const root = resolve(o.root);
-      const version = o.version ?? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+      const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
       const manifest = await buildRelease({ root, out: resolve(o.out), version, privateKeyPem: readFileSync(resolve(o.key), 'utf8'), now: Date.now() });
       console.log(`Version ${manifest.version} signée : ${manifest.entries.length} fichiers, dans ${o.out}.`);
     });

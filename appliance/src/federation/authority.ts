@@ -3,8 +3,9 @@
  * the volunteers administer the network (the relay, from issue 4; the demo keeps one
  * under ./data/federation). Its operations enter a box's op log like any received op.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from '../durable/index.js';
 import { generateSiteKey, importSiteKey, type SiteKey } from '../identity/index.js';
 import { HybridClock, type Clock } from '../clock/index.js';
 import { encodePayload, GENESIS, signOperation, type Operation } from '../ops/index.js';
@@ -103,8 +104,6 @@ export class Authority {
   }
 
   private save(): void {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.state), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeFileDurably(this.file, JSON.stringify(this.state), { mode: 0o600 });
   }
 }

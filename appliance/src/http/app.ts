@@ -6,6 +6,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { PayloadTooLargeError, NotFoundError } from '../errors/index.js';
 import { revalidateMemos, sql } from '../db/index.js';
 import { errorBody, onError, validationHook, type ErrorLogger } from './errors.js';
@@ -35,7 +36,11 @@ export interface AppOptions {
 }
 
 export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
-  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  // RegExpRouter matches every route with one regular expression; hono's default would
+  // fall back to its trie router for the whole app (~10 µs more a request here) as soon
+  // as one path has a fixed segment beside a parameter (/dues/summary and /dues/{id}).
+  // Named here, such a path fails when the app is made, in every test, not silently.
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook, router: new RegExpRouter() });
   const logError: ErrorLogger = opts.logError ?? ((err) => console.error(err));
   const streamed = opts.streamedBodies ?? [];
 

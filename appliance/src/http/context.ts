@@ -1,6 +1,5 @@
 /** What every route handler may reach: the box's services and who is calling. */
 import type { Context } from 'hono';
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Db, WriteQueue } from '../db/index.js';
 import type { Clock, Random } from '../clock/index.js';
 import type { OpLog } from '../ops/index.js';
@@ -15,7 +14,6 @@ import type { ResponseCache } from './response-cache.js';
 import { UnauthenticatedError } from '../errors/index.js';
 import type { Network } from '../network/index.js';
 import type { HealthAgent } from '../health/index.js';
-import { validationHook } from './errors.js';
 
 export interface Services {
   readonly db: Db;
@@ -52,10 +50,7 @@ export interface ApiEnv {
 
 export type ApiContext = Context<ApiEnv>;
 
-/** A router for one room; mounted under /api/v1 by the app. */
-export function newRouter(): OpenAPIHono<ApiEnv> {
-  return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-}
+export { newRouter } from './router.js';
 
 /** The logged-in account, or a 401. */
 export function requireAccount(c: ApiContext): Account {

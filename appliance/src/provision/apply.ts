@@ -15,8 +15,9 @@
  *  4. the card: the file rewritten without its secrets and renamed (so it is not applied
  *     again), the enrollment file removed, a report written.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileDurably } from '../durable/index.js';
 import { performSetup } from '../setup/index.js';
 import { enroll, EnrollmentError, readEnrollmentFile, readRelayConfig, type EnrollmentFile } from '../relay-link/index.js';
 import type { Services } from '../http/index.js';
@@ -84,7 +85,7 @@ export async function provision(deps: Deps, opts: ProvisionOptions): Promise<Pro
     if (!deps.site.isSetUp && !p.admin) throw new ProvisionError(`${PROVISION_FILE} : la boîte n’est pas encore configurée, il faut une section [admin] (username et password).`);
   } catch (e) {
     if (e instanceof ProvisionError) {
-      writeDurably(join(opts.bootDir, REPORT_FILE), `${stamp(deps)} — rien n’a été appliqué.\n\n${e.message}\n\nCorrigez ${PROVISION_FILE} sur la carte, puis redémarrez la boîte.\n`);
+      writeFileDurably(join(opts.bootDir, REPORT_FILE), `${stamp(deps)} — rien n’a été appliqué.\n\n${e.message}\n\nCorrigez ${PROVISION_FILE} sur la carte, puis redémarrez la boîte.\n`);
     }
     throw e;
   }
@@ -102,7 +103,7 @@ export async function provision(deps: Deps, opts: ProvisionOptions): Promise<Pro
   // 2. The system's settings.
   mkdirSync(systemDir, { recursive: true });
   if (p.wifi) {
-    writeDurably(join(systemDir, 'hostapd.conf'), hostapdConf(p.wifi, opts.wifiInterface ?? 'wlan0'), 0o600);
+    writeFileDurably(join(systemDir, 'hostapd.conf'), hostapdConf(p.wifi, opts.wifiInterface ?? 'wlan0'), { mode: 0o600 });
     lines.push(`Point d’accès Wi-Fi « ${p.wifi.ssid} » (${p.wifi.country}).`);
   }
   if (p.site.timezone) {
@@ -110,22 +111,22 @@ export async function provision(deps: Deps, opts: ProvisionOptions): Promise<Pro
     rmSync(`${link}.new`, { force: true });
     symlinkSync(join(zoneinfo, p.site.timezone), `${link}.new`);
     renameSync(`${link}.new`, link);
-    writeDurably(join(systemDir, 'timezone'), `${p.site.timezone}\n`);
+    writeFileDurably(join(systemDir, 'timezone'), `${p.site.timezone}\n`);
     lines.push(`Fuseau horaire : ${p.site.timezone}.`);
   }
 
   // 3. The relay: kept in the data directory first, so the card can be cleaned whatever happens.
   let enrollment: ProvisionReport['enrollment'] = 'none';
   if (enrollmentFile) {
-    writeDurably(join(opts.dataDir, PENDING_ENROLLMENT), JSON.stringify(enrollmentFile), 0o600);
+    writeFileDurably(join(opts.dataDir, PENDING_ENROLLMENT), JSON.stringify(enrollmentFile), { mode: 0o600 });
     enrollment = await retryPending(deps, opts, lines);
   }
 
   // 4. The card.
-  writeDurably(join(opts.bootDir, APPLIED_FILE), withoutSecrets(p, new Date(deps.clock.now()).toISOString()));
+  writeFileDurably(join(opts.bootDir, APPLIED_FILE), withoutSecrets(p, new Date(deps.clock.now()).toISOString()));
   rmSync(file, { force: true });
   if (p.relay) rmSync(join(opts.bootDir, p.relay.enrollment), { force: true });
-  writeDurably(join(opts.bootDir, REPORT_FILE), `${stamp(deps)} — appliqué.\n\n${lines.join('\n')}\n`);
+  writeFileDurably(join(opts.bootDir, REPORT_FILE), `${stamp(deps)} — appliqué.\n\n${lines.join('\n')}\n`);
   return { applied: true, lines, enrollment };
 }
 
@@ -181,17 +182,3 @@ export function hostapdConf(w: NonNullable<Provision['wifi']>, iface: string): s
 
 const stamp = (deps: Deps) => new Date(deps.clock.now()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
-/** Write a file whole or not at all, and flush it (a first boot may lose power any time). */
-function writeDurably(path: string, text: string, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  if (mode !== 0o644) chmodSync(tmp, mode); // (a FAT boot partition refuses chmod)
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}

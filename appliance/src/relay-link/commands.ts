@@ -3,7 +3,8 @@
  * already answered (kept in <data>/commands-answered.json, so a command redelivered after
  * a restart is not run twice).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileDurably } from '../durable/index.js';
 import { z } from 'zod';
 import type { Command, CommandResult } from './client.js';
 
@@ -76,7 +77,6 @@ export class AnsweredCommands {
     if (this.has(id)) return;
     this.ids.push(id);
     if (this.ids.length > 500) this.ids.splice(0, this.ids.length - 500);
-    writeFileSync(`${this.path}.tmp`, JSON.stringify(this.ids));
-    renameSync(`${this.path}.tmp`, this.path);
+    writeFileDurably(this.path, JSON.stringify(this.ids));
   }
 }

@@ -15,7 +15,8 @@
  * before the bundle is fully verified.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { writeFileDurably } from '../durable/index.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ReleaseError } from './manifest.js';
@@ -160,8 +161,7 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
 }
 
 function writeState(path: string, state: UpdateState): void {
-  writeFileSync(`${path}.tmp`, JSON.stringify(state));
-  renameSync(`${path}.tmp`, path);
+  writeFileDurably(path, JSON.stringify(state));
 }
 
 /** The box's service under systemd. */

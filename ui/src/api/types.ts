@@ -5,6 +5,8 @@ export interface SpaceRef {
   kind: string;
   role: string | null;
   canWrite: boolean;
+  /** Administers the space (the commons: makes and pins its content packs). */
+  canAdmin: boolean;
 }
 
 export interface SessionInfo {

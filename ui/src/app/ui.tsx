@@ -1,4 +1,4 @@
-/** Small pieces every page uses: an error note, a loading line, a labelled field, a form's buttons. */
+/** Small pieces every page uses: an error note, a loading line, a labelled field, a form and its buttons. */
 import { Show, type JSX } from 'solid-js';
 import { Field, notes } from '../common/index.js';
 import { t } from './locale.js';
@@ -30,5 +30,20 @@ export function FormActions(props: { error: unknown; busy: boolean; submitLabel:
         </Show>
       </div>
     </>
+  );
+}
+
+/** A form whose submit runs an action (the page stays: no navigation). */
+export function ActionForm(props: { run: () => Promise<void>; class?: string; children: JSX.Element }): JSX.Element {
+  return (
+    <form
+      class={props.class ?? 'card'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.run();
+      }}
+    >
+      {props.children}
+    </form>
   );
 }

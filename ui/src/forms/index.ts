@@ -1,1 +1,2 @@
-export { localInstant, parseMoney, today } from './parse.js';
+export { localInstant, moneyText, parseMoney, today } from './parse.js';
+export { changedFields } from './changes.js';

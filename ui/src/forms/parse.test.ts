@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localInstant, parseMoney, today } from './parse.js';
+import { changedFields } from './changes.js';
+import { localInstant, moneyText, parseMoney, today } from './parse.js';
 
 describe('form values', () => {
   it('reads amounts the French and the English way, in cents', () => {
@@ -11,6 +12,17 @@ describe('form values', () => {
     expect(parseMoney('-3')).toBeUndefined();
     expect(parseMoney('2,345')).toBeUndefined();
     expect(parseMoney('douze')).toBeUndefined();
+  });
+
+  it('writes an amount back as it is typed', () => {
+    expect(moneyText(150050, 'fr')).toBe('1500,50');
+    expect(moneyText(2000, 'en')).toBe('20.00');
+    expect(parseMoney(moneyText(1999, 'fr'))).toBe(1999);
+  });
+
+  it('sends only the fields a correction changed', () => {
+    expect(changedFields({ amountCents: 2000, method: 'espèces', paidOn: '2026-01-15' }, { amountCents: 2500, method: 'espèces', paidOn: '2026-01-15' })).toEqual({ amountCents: 2500 });
+    expect(changedFields({ title: 'a' }, { title: 'a' })).toEqual({});
   });
 
   it('gives a date and time the zone offset the API wants', () => {

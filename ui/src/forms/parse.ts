@@ -11,6 +11,12 @@ export function parseMoney(text: string): number | undefined {
   return Number(whole) * 100 + Number((frac + '00').slice(0, 2));
 }
 
+/** 1250 → "12,50" (or "12.50" in English), as it is typed back into a form. */
+export function moneyText(cents: number, lang: string): string {
+  const s = (cents / 100).toFixed(2);
+  return lang === 'fr' ? s.replace('.', ',') : s;
+}
+
 /** "2026-12-05", "14:30" → "2026-12-05T14:30:00+01:00" in the zone of the computer used. */
 export function localInstant(date: string, time: string, offsetMinutes?: number): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return undefined;

@@ -1,128 +1,122 @@
-/** Dues for a year: who has paid, and a form to record a payment (heads of the association). */
+/**
+ * Dues for a year (heads of the association): who has paid, the payments recorded, each
+ * of which can be corrected (only what changed is sent) or cancelled, and a form to
+ * record a payment.
+ */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import { createAction, fmt, t, api, useSpace, ErrorNote, Field, Loading } from '../../app/index.js';
+import { createAction, fmt, t, api, patchChanged, useSpace, EditRow, ErrorNote, Loading, RowTools, Table } from '../../app/index.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { parseMoney, today } from '../../forms/index.js';
-import { METHODS, type DuesSummary, type Method } from './types.js';
+import { DueForm, YearField, type DueFields } from './DueForm.js';
+import type { Due, DuesSummary } from './types.js';
 
 export function Dues(): JSX.Element {
   const space = useSpace();
   const base = () => `/spaces/${encodeURIComponent(space()!.id)}/dues`;
   const thisYear = new Date().getFullYear();
+  const years = [thisYear + 1, thisYear, thisYear - 1, thisYear - 2];
   const [year, setYear] = createSignal(thisYear);
   const [summary, { refetch }] = createResource(
     () => space() && `${base()}/summary?year=${year()}`,
     (p) => api.get<DuesSummary>(p),
   );
-  const [memberId, setMemberId] = createSignal('');
-  const [amount, setAmount] = createSignal('');
-  const [paidOn, setPaidOn] = createSignal(today());
-  const [method, setMethod] = createSignal<Method>('espèces');
+  const [payments, { refetch: refetchPayments }] = createResource(
+    () => space() && `${base()}?year=${year()}`,
+    (p) => api.get<{ items: Due[] }>(p),
+  );
+  const [editing, setEditing] = createSignal<string>();
+  const reload = async () => {
+    await Promise.all([refetch(), refetchPayments()]);
+  };
 
-  const add = createAction(async () => {
-    const cents = parseMoney(amount());
-    if (cents === undefined) throw new Error(t('error.amount'));
-    await api.send('POST', base(), { memberId: memberId(), year: year(), amountCents: cents, paidOn: paidOn(), method: method() });
-    setAmount('');
-    setMemberId('');
-    await refetch();
+  async function add(fields: DueFields): Promise<void> {
+    await api.send('POST', base(), fields);
+    await reload();
+  }
+  async function correct(due: Due, fields: DueFields): Promise<void> {
+    await patchChanged(`${base()}/${encodeURIComponent(due.id)}`, due, fields);
+    setEditing(undefined);
+    await reload();
+  }
+  const cancel = createAction(async (due: Due, who: string) => {
+    if (!window.confirm(t('dues.cancelConfirm', { who, amount: fmt.money(due.amountCents), date: fmt.date(due.paidOn) }))) return;
+    await api.send('DELETE', `${base()}/${encodeURIComponent(due.id)}`);
+    await reload();
   });
 
   return (
     <section aria-labelledby="dues-title">
       <h1 id="dues-title">{t('dues.title')}</h1>
-      <Field label={t('dues.year')}>
-        {(id) => (
-          <select id={id} onChange={(e) => setYear(Number(e.currentTarget.value))}>
-            <For each={[thisYear + 1, thisYear, thisYear - 1, thisYear - 2]}>
-              {(y) => (
-                <option value={y} selected={y === year()}>
-                  {y}
-                </option>
-              )}
-            </For>
-          </select>
-        )}
-      </Field>
-      <ErrorNote error={summary.error} onRetry={() => void refetch()} />
+      <YearField years={years} year={year()} onChange={setYear} />
+      <ErrorNote error={summary.error ?? payments.error ?? cancel.error()} onRetry={() => void reload()} />
       <Show when={summary()} fallback={<Loading />}>
-        {(s) => (
-          <>
-            <p role="status">{t('dues.summary', { paid: fmt.number(s().paidCount), unpaid: fmt.number(s().unpaidCount) })}</p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('dues.member')}</th>
-                    <th scope="col">{t('dues.paid')}</th>
-                    <th scope="col" class="num">
-                      {t('dues.total')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={s().members}>
-                    {(m) => (
-                      <tr>
-                        <th scope="row">
-                          {m.lastName} {m.firstName}
-                        </th>
-                        <td>{m.paid ? `✓ ${t('dues.paid')}` : t('dues.unpaid')}</td>
-                        <td class="num">{fmt.money(m.totalCents)}</td>
-                      </tr>
-                    )}
+        {(s) => {
+          const nameOf = (memberId: string) => {
+            const m = s().members.find((x) => x.memberId === memberId);
+            return m ? `${m.lastName} ${m.firstName}` : t('dues.removedMember');
+          };
+          return (
+            <>
+              <p role="status">{t('dues.summary', { paid: fmt.number(s().paidCount), unpaid: fmt.number(s().unpaidCount) })}</p>
+              <Table head={[{ label: t('dues.member') }, { label: t('dues.paid') }, { label: t('dues.total'), class: 'num' }]}>
+                <For each={s().members}>
+                  {(m) => (
+                    <tr>
+                      <th scope="row">
+                        {m.lastName} {m.firstName}
+                      </th>
+                      <td>{m.paid ? `✓ ${t('dues.paid')}` : t('dues.unpaid')}</td>
+                      <td class="num">{fmt.money(m.totalCents)}</td>
+                    </tr>
+                  )}
+                </For>
+              </Table>
+              <h2>{t('dues.payments', { year: String(year()) })}</h2>
+              <Show when={(payments()?.items.length ?? 0) > 0} fallback={<p class="muted">{t('dues.noPayments')}</p>}>
+                <Table
+                  head={[
+                    { label: t('dues.paidOn') },
+                    { label: t('dues.member') },
+                    { label: t('dues.amountShort'), class: 'num' },
+                    { label: t('dues.method'), class: 'hide-narrow' },
+                    { label: t('dues.correct'), hidden: true },
+                  ]}
+                >
+                  <For each={payments()?.items ?? []}>
+                    {(due) => {
+                      const what = () => `${nameOf(due.memberId)}, ${fmt.date(due.paidOn)}`;
+                      return (
+                        <>
+                          <tr>
+                            <td>{fmt.date(due.paidOn)}</td>
+                            <th scope="row">{nameOf(due.memberId)}</th>
+                            <td class="num">{fmt.money(due.amountCents)}</td>
+                            <td class="hide-narrow">{t(`dues.method.${due.method}` as MessageKey)}</td>
+                            <td>
+                              <RowTools
+                                icons
+                                what={what()}
+                                editing={editing() === due.id}
+                                onEdit={() => setEditing(editing() === due.id ? undefined : due.id)}
+                                onRemove={() => void cancel.run(due, nameOf(due.memberId))}
+                                editLabel={t('dues.correct')}
+                                removeLabel={t('dues.cancel')}
+                              />
+                            </td>
+                          </tr>
+                          <EditRow open={editing() === due.id} span={5}>
+                            <DueForm due={due} year={year()} years={years} members={s().members} submitLabel={t('app.save')} save={(f) => correct(due, f)} onCancel={() => setEditing(undefined)} />
+                          </EditRow>
+                        </>
+                      );
+                    }}
                   </For>
-                </tbody>
-              </table>
-            </div>
-            <h2>{t('dues.add')}</h2>
-            <form
-              class="card"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void add.run();
-              }}
-            >
-              <Field label={t('dues.member')}>
-                {(id) => (
-                  <select id={id} required onChange={(e) => setMemberId(e.currentTarget.value)}>
-                    <option value="" selected={memberId() === ''}>
-                      {t('dues.choose')}
-                    </option>
-                    <For each={s().members}>
-                      {(m) => (
-                        <option value={m.memberId} selected={memberId() === m.memberId}>
-                          {m.lastName} {m.firstName}
-                        </option>
-                      )}
-                    </For>
-                  </select>
-                )}
-              </Field>
-              <Field label={t('dues.amount')} help={t('dues.amountHelp')}>
-                {(id, help) => <input id={id} inputmode="decimal" required aria-describedby={help} value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} />}
-              </Field>
-              <Field label={t('dues.paidOn')}>{(id) => <input id={id} type="date" required value={paidOn()} onInput={(e) => setPaidOn(e.currentTarget.value)} />}</Field>
-              <Field label={t('dues.method')}>
-                {(id) => (
-                  <select id={id} onChange={(e) => setMethod(e.currentTarget.value as Method)}>
-                    <For each={METHODS}>
-                      {(m) => (
-                        <option value={m} selected={m === method()}>
-                          {t(`dues.method.${m}` as MessageKey)}
-                        </option>
-                      )}
-                    </For>
-                  </select>
-                )}
-              </Field>
-              <ErrorNote error={add.error()} />
-              <button type="submit" class="primary" disabled={add.busy()}>
-                {t('dues.add')}
-              </button>
-            </form>
-          </>
-        )}
+                </Table>
+              </Show>
+              <h2>{t('dues.add')}</h2>
+              <DueForm year={year()} years={years} members={s().members} submitLabel={t('dues.add')} save={add} />
+            </>
+          );
+        }}
       </Show>
     </section>
   );

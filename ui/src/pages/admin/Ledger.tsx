@@ -1,7 +1,7 @@
 /** The ledger: entries with their running balance, totals, CSV export, and new entries. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { createAction, fmt, t, api, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { createAction, fmt, t, api, patchChanged, useSpace, EditRow, ErrorNote, Loading, RowTools, Table } from '../../app/index.js';
 import { LedgerForm, type EntryFields } from './LedgerForm.js';
 import type { Ledger as LedgerView, LedgerLine } from './types.js';
 
@@ -19,10 +19,7 @@ export function Ledger(): JSX.Element {
     await refetch();
   }
   async function change(line: LedgerLine, fields: EntryFields): Promise<void> {
-    // Only the fields that changed (the box keeps the last writer per field).
-    const changed: Partial<EntryFields> = {};
-    for (const k of Object.keys(fields) as Array<keyof EntryFields>) if (fields[k] !== line[k]) (changed as Record<string, unknown>)[k] = fields[k];
-    if (Object.keys(changed).length > 0) await api.send('PATCH', `${base()}/${encodeURIComponent(line.id)}`, changed);
+    await patchChanged(`${base()}/${encodeURIComponent(line.id)}`, line, fields);
     setEditing(undefined);
     await refetch();
   }
@@ -52,65 +49,49 @@ export function Ledger(): JSX.Element {
               )}
             </Show>
             <Show when={l().items.length > 0} fallback={<p class="muted">{t('ledger.none')}</p>}>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('ledger.date')}</th>
-                      <th scope="col">{t('ledger.label')}</th>
-                      <th scope="col" class="num">
-                        {t('ledger.receipt')}
-                      </th>
-                      <th scope="col" class="num">
-                        {t('ledger.expense')}
-                      </th>
-                      <th scope="col" class="num hide-narrow">
-                        {t('ledger.balance')}
-                      </th>
-                      <th scope="col">
-                        <span class="visually-hidden">{t('ledger.remove')}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={l().items}>
-                      {(line) => (
-                        <>
-                          <tr>
-                            <td>{fmt.date(line.date)}</td>
-                            <th scope="row">
-                              {line.label}
-                              <Show when={line.category}>
-                                <span class="muted">{line.category}</span>
-                              </Show>
-                            </th>
-                            <td class="num">{line.direction === 'receipt' ? fmt.money(line.amountCents) : ''}</td>
-                            <td class="num">{line.direction === 'expense' ? fmt.money(line.amountCents) : ''}</td>
-                            <td class="num hide-narrow">{fmt.money(line.balanceCents)}</td>
-                            <td>
-                              <div class="toolbar">
-                                <button type="button" aria-expanded={editing() === line.id} onClick={() => setEditing(editing() === line.id ? undefined : line.id)} aria-label={`${t('app.edit')} : ${line.label}`}>
-                                  ✎
-                                </button>
-                                <button type="button" onClick={() => void remove.run(line)} aria-label={`${t('ledger.remove')} : ${line.label}`}>
-                                  ✕
-                                </button>
-                              </div>
-                            </td>
-                          </tr>
-                          <Show when={editing() === line.id}>
-                            <tr>
-                              <td colSpan={6}>
-                                <LedgerForm entry={line} submitLabel={t('app.save')} save={(f) => change(line, f)} onCancel={() => setEditing(undefined)} />
-                              </td>
-                            </tr>
+              <Table
+                head={[
+                  { label: t('ledger.date') },
+                  { label: t('ledger.label') },
+                  { label: t('ledger.receipt'), class: 'num' },
+                  { label: t('ledger.expense'), class: 'num' },
+                  { label: t('ledger.balance'), class: 'num hide-narrow' },
+                  { label: t('ledger.remove'), hidden: true },
+                ]}
+              >
+                <For each={l().items}>
+                  {(line) => (
+                    <>
+                      <tr>
+                        <td>{fmt.date(line.date)}</td>
+                        <th scope="row">
+                          {line.label}
+                          <Show when={line.category}>
+                            <span class="muted">{line.category}</span>
                           </Show>
-                        </>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
+                        </th>
+                        <td class="num">{line.direction === 'receipt' ? fmt.money(line.amountCents) : ''}</td>
+                        <td class="num">{line.direction === 'expense' ? fmt.money(line.amountCents) : ''}</td>
+                        <td class="num hide-narrow">{fmt.money(line.balanceCents)}</td>
+                        <td>
+                          <RowTools
+                            icons
+                            what={line.label}
+                            editing={editing() === line.id}
+                            onEdit={() => setEditing(editing() === line.id ? undefined : line.id)}
+                            onRemove={() => void remove.run(line)}
+                            editLabel={t('app.edit')}
+                            removeLabel={t('ledger.remove')}
+                          />
+                        </td>
+                      </tr>
+                      <EditRow open={editing() === line.id} span={6}>
+                        <LedgerForm entry={line} submitLabel={t('app.save')} save={(f) => change(line, f)} onCancel={() => setEditing(undefined)} />
+                      </EditRow>
+                    </>
+                  )}
+                </For>
+              </Table>
             </Show>
           </>
         )}

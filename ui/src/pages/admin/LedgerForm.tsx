@@ -1,7 +1,7 @@
 /** A ledger entry as a form: to add one, or to correct one (only what changed is sent). */
 import { createSignal, type JSX } from 'solid-js';
-import { createAction, Field, FormActions, lang, t } from '../../app/index.js';
-import { parseMoney, today } from '../../forms/index.js';
+import { createAction, Field, FormActions, lang, t, ActionForm } from '../../app/index.js';
+import { moneyText, parseMoney, today } from '../../forms/index.js';
 import type { LedgerLine } from './types.js';
 
 export type EntryFields = Pick<LedgerLine, 'date' | 'label' | 'amountCents' | 'direction' | 'category'>;
@@ -13,17 +13,11 @@ interface Props {
   onCancel?: () => void;
 }
 
-/** 1250 → "12,50" (or "12.50" in English), as it is typed back. */
-function amountText(cents: number): string {
-  const s = (cents / 100).toFixed(2);
-  return lang() === 'fr' ? s.replace('.', ',') : s;
-}
-
 export function LedgerForm(props: Props): JSX.Element {
   const e0 = props.entry;
   const [date, setDate] = createSignal(e0?.date ?? today());
   const [label, setLabel] = createSignal(e0?.label ?? '');
-  const [amount, setAmount] = createSignal(e0 ? amountText(e0.amountCents) : '');
+  const [amount, setAmount] = createSignal(e0 ? moneyText(e0.amountCents, lang()) : '');
   const [direction, setDirection] = createSignal<'receipt' | 'expense'>(e0?.direction ?? 'receipt');
   const [category, setCategory] = createSignal(e0?.category ?? '');
   const run = createAction(async () => {
@@ -37,13 +31,7 @@ export function LedgerForm(props: Props): JSX.Element {
   });
   const group = `direction-${e0?.id ?? 'new'}`;
   return (
-    <form
-      class="card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run.run();
-      }}
-    >
+    <ActionForm run={run.run}>
       <Field label={t('ledger.date')}>{(id) => <input id={id} type="date" required value={date()} onInput={(e) => setDate(e.currentTarget.value)} />}</Field>
       <Field label={t('ledger.label')}>{(id) => <input id={id} required maxlength={200} value={label()} onInput={(e) => setLabel(e.currentTarget.value)} />}</Field>
       <fieldset class="field">
@@ -58,6 +46,6 @@ export function LedgerForm(props: Props): JSX.Element {
       <Field label={t('ledger.amount')}>{(id) => <input id={id} inputmode="decimal" required value={amount()} onInput={(e) => setAmount(e.currentTarget.value)} />}</Field>
       <Field label={t('ledger.category')}>{(id) => <input id={id} maxlength={100} value={category()} onInput={(e) => setCategory(e.currentTarget.value)} />}</Field>
       <FormActions error={run.error()} busy={run.busy()} submitLabel={props.submitLabel} {...(props.onCancel ? { onCancel: props.onCancel } : {})} />
-    </form>
+    </ActionForm>
   );
 }

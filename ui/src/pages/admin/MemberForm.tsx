@@ -1,6 +1,6 @@
 /** A member's card as a form: to add a member, or to change one (only what changed is sent). */
 import { createSignal, type JSX } from 'solid-js';
-import { createAction, Field, FormActions, t } from '../../app/index.js';
+import { createAction, Field, FormActions, t, ActionForm } from '../../app/index.js';
 import { today } from '../../forms/index.js';
 import type { Member } from './types.js';
 
@@ -35,13 +35,7 @@ export function MemberForm(props: Props): JSX.Element {
     if (!m) setForm(blank());
   });
   return (
-    <form
-      class="card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run.run();
-      }}
-    >
+    <ActionForm run={run.run}>
       <Field label={t('members.firstName')}>{(id) => <input id={id} required maxlength={100} value={form().firstName} onInput={set('firstName')} />}</Field>
       <Field label={t('members.lastName')}>{(id) => <input id={id} required maxlength={100} value={form().lastName} onInput={set('lastName')} />}</Field>
       <Field label={t('members.town')}>{(id) => <input id={id} maxlength={100} value={form().town} onInput={set('town')} />}</Field>
@@ -50,6 +44,6 @@ export function MemberForm(props: Props): JSX.Element {
       <Field label={t('members.role')}>{(id) => <input id={id} maxlength={100} value={form().role} onInput={set('role')} />}</Field>
       <Field label={t('members.joinedOn')}>{(id) => <input id={id} type="date" required value={form().joinedOn} onInput={set('joinedOn')} />}</Field>
       <FormActions error={run.error()} busy={run.busy()} submitLabel={props.submitLabel} {...(props.onCancel ? { onCancel: props.onCancel } : {})} />
-    </form>
+    </ActionForm>
   );
 }

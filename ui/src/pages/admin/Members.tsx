@@ -1,7 +1,7 @@
 /** The association's members: the list, its CSV export, and (for its heads) add and remove. */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
 import { API } from '../../api/index.js';
-import { createAction, fmt, t, api, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { createAction, fmt, t, api, patchChanged, useSpace, EditRow, ErrorNote, Loading, RowTools, Table } from '../../app/index.js';
 import { MemberForm, type MemberFields } from './MemberForm.js';
 import type { Member } from './types.js';
 
@@ -20,10 +20,7 @@ export function Members(): JSX.Element {
     await refetch();
   }
   async function change(m: Member, fields: MemberFields): Promise<void> {
-    // Only the fields that changed: another head may have changed the others meanwhile.
-    const changed: Partial<MemberFields> = {};
-    for (const k of Object.keys(fields) as Array<keyof MemberFields>) if (fields[k] !== m[k]) (changed as Record<string, unknown>)[k] = fields[k];
-    if (Object.keys(changed).length > 0) await api.send('PATCH', `${base()}/${encodeURIComponent(m.id)}`, changed);
+    await patchChanged(`${base()}/${encodeURIComponent(m.id)}`, m, fields);
     setEditing(undefined);
     await refetch();
   }
@@ -45,64 +42,51 @@ export function Members(): JSX.Element {
       <Show when={list()} fallback={<Loading />}>
         {(l) => (
           <Show when={l().items.length > 0} fallback={<p class="muted">{t('members.none')}</p>}>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('members.lastName')}</th>
-                    <th scope="col">{t('members.town')}</th>
-                    <th scope="col" class="hide-narrow">{t('members.phone')}</th>
-                    <th scope="col" class="hide-narrow">{t('members.joinedOn')}</th>
-                    <Show when={isHead()}>
-                      <th scope="col">
-                        <span class="visually-hidden">{t('members.remove')}</span>
-                      </th>
-                    </Show>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={l().items}>
-                    {(m) => (
-                      <>
-                        <tr>
-                          <th scope="row">
-                            {m.lastName} {m.firstName}
-                            <Show when={m.role}>
-                              <span class="muted">{m.role}</span>
-                            </Show>
-                            <Show when={m.email}>
-                              <span class="muted">{m.email}</span>
-                            </Show>
-                          </th>
-                          <td>{m.town ?? ''}</td>
-                          <td class="hide-narrow">{m.phone ?? ''}</td>
-                          <td class="hide-narrow">{fmt.date(m.joinedOn)}</td>
-                          <Show when={isHead()}>
-                            <td>
-                              <div class="toolbar">
-                                <button type="button" aria-expanded={editing() === m.id} onClick={() => setEditing(editing() === m.id ? undefined : m.id)} aria-label={`${t('app.edit')} : ${m.firstName} ${m.lastName}`}>
-                                  {t('app.edit')}
-                                </button>
-                                <button type="button" onClick={() => void remove.run(m)} aria-label={`${t('members.remove')} : ${m.firstName} ${m.lastName}`}>
-                                  {t('members.remove')}
-                                </button>
-                              </div>
-                            </td>
-                          </Show>
-                        </tr>
-                        <Show when={editing() === m.id}>
-                          <tr>
-                            <td colSpan={5}>
-                              <MemberForm member={m} submitLabel={t('app.save')} save={(f) => change(m, f)} onCancel={() => setEditing(undefined)} />
-                            </td>
-                          </tr>
+            <Table
+              head={[
+                { label: t('members.lastName') },
+                { label: t('members.town') },
+                { label: t('members.phone'), class: 'hide-narrow' },
+                { label: t('members.joinedOn'), class: 'hide-narrow' },
+                ...(isHead() ? [{ label: t('members.remove'), hidden: true }] : []),
+              ]}
+            >
+              <For each={l().items}>
+                {(m) => (
+                  <>
+                    <tr>
+                      <th scope="row">
+                        {m.lastName} {m.firstName}
+                        <Show when={m.role}>
+                          <span class="muted">{m.role}</span>
                         </Show>
-                      </>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+                        <Show when={m.email}>
+                          <span class="muted">{m.email}</span>
+                        </Show>
+                      </th>
+                      <td>{m.town ?? ''}</td>
+                      <td class="hide-narrow">{m.phone ?? ''}</td>
+                      <td class="hide-narrow">{fmt.date(m.joinedOn)}</td>
+                      <Show when={isHead()}>
+                        <td>
+                          <RowTools
+                            what={`${m.firstName} ${m.lastName}`}
+                            editing={editing() === m.id}
+                            onEdit={() => setEditing(editing() === m.id ? undefined : m.id)}
+                            onRemove={() => void remove.run(m)}
+                            editLabel={t('app.edit')}
+                            removeLabel={t('members.remove')}
+                          />
+                        </td>
+                      </Show>
+                    </tr>
+                    <EditRow open={editing() === m.id} span={5}>
+                      <MemberForm member={m} submitLabel={t('app.save')} save={(f) => change(m, f)} onCancel={() => setEditing(undefined)} />
+                    </EditRow>
+                  </>
+                )}
+              </For>
+            </Table>
           </Show>
         )}
       </Show>

@@ -13,6 +13,15 @@ export interface Member {
 export const METHODS = ['espèces', 'chèque', 'virement', 'mobile money', 'autre'] as const;
 export type Method = (typeof METHODS)[number];
 
+export interface Due {
+  id: string;
+  memberId: string;
+  year: number;
+  amountCents: number;
+  paidOn: string;
+  method: Method;
+}
+
 export interface DuesSummary {
   year: number;
   paidCount: number;

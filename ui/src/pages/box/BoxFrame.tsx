@@ -1,4 +1,4 @@
-/** The box admin's pages (accounts, associations, network, USB stick); others see nothing. */
+/** The box admin's pages (accounts, associations, network, USB stick, updates); others see nothing. */
 import { A, type RouteSectionProps } from '@solidjs/router';
 import { Show, type JSX } from 'solid-js';
 import { t, sessionInfo } from '../../app/index.js';
@@ -15,6 +15,7 @@ export function BoxFrame(props: RouteSectionProps): JSX.Element {
           <A href="/admin/spaces">{t('admin.spaces')}</A>
           <A href="/admin/network">{t('admin.network')}</A>
           <A href="/admin/usb">{t('admin.usb')}</A>
+          <A href="/admin/updates">{t('admin.updates')}</A>
         </nav>
       </div>
       {props.children}

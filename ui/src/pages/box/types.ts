@@ -1,4 +1,4 @@
-/** What the box admin's pages read (appliance/src/spaces, network, bundle). */
+/** What the box admin's pages read (appliance/src/spaces, network, bundle, update). */
 export interface Account {
   id: string;
   username: string;
@@ -27,4 +27,20 @@ export interface ImportSummary {
   ops: number;
   applied: number;
   ignored: number;
+}
+
+/** GET /updates (appliance/src/update/routes.ts). */
+export interface UpdateStatus {
+  version: string;
+  /** Versions received, waiting to be installed. */
+  waiting: string[];
+  last: { result: 'applied' | 'rolled-back'; version: string; previous: string; at: number; reason?: string } | null;
+  /** Whether the box has the key of releases (without it, it takes no update). */
+  accepts: boolean;
+}
+
+/** POST /updates: the release was received and checked; root installs it shortly. */
+export interface UpdateQueued {
+  version: string;
+  message: string;
 }

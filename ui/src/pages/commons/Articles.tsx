@@ -1,8 +1,12 @@
-/** The commons' articles: the latest, and a full-text search (accents and case ignored). */
-import { A, useSearchParams } from '@solidjs/router';
+/**
+ * The commons' articles: the latest, a full-text search (accents and case ignored), and
+ * for those who may write the commons, a new article.
+ */
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import type { ArticleSummary, SearchResult } from '../../api/index.js';
-import { fmt, t, tn, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import type { Article, ArticleSummary, SearchResult } from '../../api/index.js';
+import { draft, fmt, t, tn, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { ArticleForm, articleDraft, type ArticleFields } from './ArticleForm.js';
 import { snippetParts } from './snippet.js';
 
 export function Articles(): JSX.Element {
@@ -18,10 +22,27 @@ export function Articles(): JSX.Element {
     (query) => api.get<{ results: SearchResult[] }>(`/commons/search?q=${encodeURIComponent(query)}&limit=30`),
   );
   const href = (a: ArticleSummary) => spacePath(space()!.id, `articles/${encodeURIComponent(a.id)}`);
+  const navigate = useNavigate();
+  // Open at once when an article was left half-written (its draft is kept: ArticleForm).
+  const [writing, setWriting] = createSignal(draft(articleDraft()).read() !== undefined);
+  async function write(fields: ArticleFields): Promise<void> {
+    const article = await api.send<Article>('POST', '/commons/articles', fields);
+    navigate(href(article));
+  }
 
   return (
     <section aria-labelledby="commons-title">
       <h1 id="commons-title">{t('commons.title')}</h1>
+      <Show when={space()?.canWrite}>
+        <div class="toolbar">
+          <button type="button" aria-expanded={writing()} onClick={() => setWriting(!writing())}>
+            {t('article.new')}
+          </button>
+        </div>
+        <Show when={writing()}>
+          <ArticleForm submitLabel={t('article.publish')} save={write} onCancel={() => setWriting(false)} />
+        </Show>
+      </Show>
       <form
         class="inline-form"
         role="search"

@@ -1,8 +1,8 @@
 /** A space's files, folder by folder: download, upload with progress, delete. */
 import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import { API, type FileList, type StoredFile } from '../../api/index.js';
-import { fmt, t, api, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
+import { API, uploadFile, type FileList, type StoredFile } from '../../api/index.js';
+import { fmt, lang, t, api, sessionInfo, spacePath, useSpace, ErrorNote, Loading } from '../../app/index.js';
 import { FileMove } from './FileMove.js';
 import { UploadForm } from './UploadForm.js';
 
@@ -40,7 +40,10 @@ export function FilesPage(): JSX.Element {
         </p>
       </Show>
       <Show when={space()?.canWrite}>
-        <UploadForm space={space()!.id} folder={folder()} onUploaded={() => void refetch()} />
+        <UploadForm
+          start={(file, onProgress) => uploadFile({ space: space()!.id, folder: folder(), file, csrf: sessionInfo()?.csrfToken, lang: lang(), onProgress })}
+          onUploaded={() => void refetch()}
+        />
       </Show>
       <ErrorNote error={error()} />
       <Show when={!list.loading || list()} fallback={<Loading />}>

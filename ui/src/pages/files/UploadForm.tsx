@@ -1,18 +1,31 @@
-/** Choose a file and send it, with a progress bar the screen reader can follow too. */
-import { Show, createSignal, onCleanup, type JSX } from 'solid-js';
-import { uploadFile, type ApiError, type Upload } from '../../api/index.js';
-import { fmt, lang, t, sessionInfo, sessionLost, ErrorNote, Field, Info } from '../../app/index.js';
+/**
+ * Choose a file and send it, with a progress bar the screen reader can follow too. Where
+ * it goes is the caller's: a space's folder (the files page), a content pack (the library).
+ */
+import { Show, createSignal, createUniqueId, onCleanup, type JSX } from 'solid-js';
+import type { ApiError, Upload } from '../../api/index.js';
+import { fmt, t, sessionLost, ErrorNote, Field, Info } from '../../app/index.js';
 
-interface Props {
-  space: string;
-  folder: string;
-  onUploaded: () => void;
+export type StartUpload<T> = (file: File, onProgress: (sent: number, total: number) => void) => Upload<T>;
+
+interface Props<T> {
+  start: StartUpload<T>;
+  onUploaded: (result: T) => void;
+  /** The button's words; "Déposer un fichier" unless given. */
+  submitLabel?: string;
+  /** What to say once the box has answered; "« name » est déposé." unless given. */
+  doneText?: (result: T, name: string) => string;
+  /** The file input's accept attribute. */
+  accept?: string;
+  /** The file input's label; "Fichier à déposer" unless given. */
+  chooseLabel?: string;
 }
 
-export function UploadForm(props: Props): JSX.Element {
+export function UploadForm<T>(props: Props<T>): JSX.Element {
   let input: HTMLInputElement | undefined;
+  const progressId = createUniqueId();
   const [current, setCurrent] = createSignal<{ name: string; sent: number; total: number }>();
-  const [upload, setUpload] = createSignal<Upload<unknown>>();
+  const [upload, setUpload] = createSignal<Upload<T>>();
   const [error, setError] = createSignal<unknown>();
   const [done, setDone] = createSignal('');
   onCleanup(() => upload()?.abort());
@@ -24,20 +37,13 @@ export function UploadForm(props: Props): JSX.Element {
     setError(undefined);
     setDone('');
     setCurrent({ name: file.name, sent: 0, total: file.size });
-    const up = uploadFile({
-      space: props.space,
-      folder: props.folder,
-      file,
-      csrf: sessionInfo()?.csrfToken,
-      lang: lang(),
-      onProgress: (sent, total) => setCurrent({ name: file.name, sent, total }),
-    });
+    const up = props.start(file, (sent, total) => setCurrent({ name: file.name, sent, total }));
     setUpload(up);
     try {
-      await up.done;
-      setDone(t('files.done', { name: file.name }));
+      const result = await up.done;
+      setDone(props.doneText ? props.doneText(result, file.name) : t('files.done', { name: file.name }));
       if (input) input.value = '';
-      props.onUploaded();
+      props.onUploaded(result);
     } catch (err) {
       const failed = err as ApiError;
       setError(failed.code === 'aborted' ? new Error(t('error.aborted')) : err);
@@ -55,21 +61,21 @@ export function UploadForm(props: Props): JSX.Element {
 
   return (
     <form class="card" onSubmit={(e) => void submit(e)}>
-      <Field label={t('files.choose')}>{(id) => <input id={id} type="file" required ref={input} disabled={!!upload()} />}</Field>
+      <Field label={props.chooseLabel ?? t('files.choose')}>{(id) => <input id={id} type="file" accept={props.accept} required ref={input} disabled={!!upload()} />}</Field>
       <Show
         when={current()}
         fallback={
           <button type="submit" class="primary">
-            {t('files.upload')}
+            {props.submitLabel ?? t('files.upload')}
           </button>
         }
       >
         {(c) => (
           <div>
-            <p id="upload-progress-label" aria-live="polite">
+            <p id={progressId} aria-live="polite">
               {t('files.progress', { name: c().name, pct: fmt.percent(pct()) })} · {fmt.bytes(c().sent)} / {fmt.bytes(c().total)}
             </p>
-            <progress max="100" value={pct()} aria-labelledby="upload-progress-label" />
+            <progress max="100" value={pct()} aria-labelledby={progressId} />
             <div class="toolbar">
               <button type="button" onClick={() => upload()?.abort()}>
                 {t('files.abort')}

@@ -1,1 +1,2 @@
 export { FilesPage } from './FilesPage.js';
+export { UploadForm, type StartUpload } from './UploadForm.js';

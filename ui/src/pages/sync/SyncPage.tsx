@@ -3,15 +3,15 @@
  * for it, and how much of each paid link's monthly plan is used.
  */
 import { For, Show, createResource, createSignal, type JSX } from 'solid-js';
-import type { SyncLink, SyncPeer, SyncStatus } from '../../api/index.js';
-import { fmt, t, tn, api, sessionInfo, ErrorNote, Info, Loading } from '../../app/index.js';
+import { syncErrorText, type SyncLink, type SyncPeer, type SyncStatus } from '../../api/index.js';
+import { fmt, lang, t, tn, api, sessionInfo, ErrorNote, Info, Loading } from '../../app/index.js';
 
 export function peerSentences(p: SyncPeer): string[] {
   const site = p.name ?? p.peer.slice(0, 12);
   const lines = [p.lastSyncAt === null ? t('sync.never', { site }) : t('sync.peer', { site, when: fmt.ago(p.lastSyncAt) })];
   if (p.running) lines.push(t('sync.running'));
   if (p.pendingOps !== null) lines.push(p.pendingOps > 0 ? tn(p.pendingOps, 'sync.pendingOne', 'sync.pending', { site }) : t('sync.upToDate', { site }));
-  if (p.lastError) lines.push(t('sync.error', { message: p.lastError.message }));
+  if (p.lastError) lines.push(t('sync.error', { message: syncErrorText(lang(), p.lastError.code) }));
   return lines;
 }
 
