@@ -162,11 +162,11 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     }
     const rooms = ['documents', 'messages', 'files', 'members', 'dues', 'ledger', 'agenda'].map((r) => `/s/${SPACE}/${r}`);
     await checkPages((p) => logIn(p, 'awa'), workspace, ['/', ...rooms, '/s/commons/articles', '/s/commons/library']);
-    // A document and a thread, opened from their lists.
+    // A document, a thread and an article, opened from their lists.
     const page = await open(1024, 768);
     await logIn(page, 'awa');
-    for (const room of ['documents', 'messages']) {
-      await page.goto(`${workspace()}/s/${SPACE}/${room}`);
+    for (const room of [`${SPACE}/documents`, `${SPACE}/messages`, 'commons/articles']) {
+      await page.goto(`${workspace()}/s/${room}`);
       await page.click(`main li a`);
       await page.waitForSelector('main h1');
       await page.waitForLoadState('networkidle');
@@ -176,7 +176,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
   }, 180_000);
 
   it('the workspace: the box admin\'s pages, at both sizes', async () => {
-    await checkPages((p) => logIn(p, 'admin'), workspace, ['/admin/accounts', '/admin/spaces', '/admin/network', '/admin/usb', '/sync']);
+    await checkPages((p) => logIn(p, 'admin'), workspace, ['/admin/accounts', '/admin/spaces', '/admin/network', '/admin/usb', '/admin/updates', '/sync']);
   }, 120_000);
 
   it('the dashboard: login, fleet, a site, alerts, enrolling, at both sizes', async () => {
@@ -249,7 +249,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
 
     const admin = await open(1024, 768);
     await logIn(admin, 'admin');
-    for (const path of ['/admin/accounts', '/admin/spaces', '/admin/network', '/admin/usb']) await tabThroughPage(admin, workspace() + path);
+    for (const path of ['/admin/accounts', '/admin/spaces', '/admin/network', '/admin/usb', '/admin/updates']) await tabThroughPage(admin, workspace() + path);
     await admin.context().close();
 
     const board = await open(1024, 768);
