@@ -199,14 +199,18 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     await page.context().close();
   }, 120_000);
 
-  it('the states between pages: an error said, a document and a member being changed, English', async () => {
-    const page = await open(1024, 768);
-    await page.goto(workspace() + '/');
-    await page.fill('input[name=username]', 'awa');
-    await page.fill('input[name=password]', 'pas-le-bon');
+  /** A login refused, and its error said. */
+  async function refused(page: Page, base: string, fields: Readonly<Record<string, string>>): Promise<void> {
+    await page.goto(base + '/');
+    for (const [name, value] of Object.entries(fields)) await page.fill(`input[name=${name}]`, value);
     await page.click('button[type=submit]');
     await page.waitForSelector('.note.error');
-    await noViolation(page, 'login refused');
+    await noViolation(page, `login refused at ${base}`);
+  }
+
+  it('the states between pages: an error said, a document and a member being changed, English', async () => {
+    const page = await open(1024, 768);
+    await refused(page, workspace(), { username: 'awa', password: 'pas-le-bon' });
     await logIn(page, 'awa');
     await page.goto(`${workspace()}/s/${SPACE}/documents`);
     await page.click('main li a');
@@ -224,11 +228,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     await page.context().close();
 
     const board = await open(360, 740);
-    await board.goto(dashboard() + '/');
-    await board.fill('input[name=token]', 'pas-le-bon-jeton');
-    await board.click('button[type=submit]');
-    await board.waitForSelector('.note.error');
-    await noViolation(board, 'dashboard token refused');
+    await refused(board, dashboard(), { token: 'pas-le-bon-jeton' });
     await logInDashboard(board);
     await board.selectOption('header select', 'en');
     await board.waitForSelector('main h1:has-text("Sites")');
