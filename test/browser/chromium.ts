@@ -1,13 +1,15 @@
 /**
- * What the workspace's browser tests share: Debian's Chromium (skipped, saying so, where
+ * What the browser tests share: Debian's Chromium (skipped, saying so, where
  * /usr/bin/chromium is absent), a page at a given size that records the hosts it asks
- * and the errors it throws, the login, and the check every page must pass (a label on
- * every field, nothing scrolling sideways).
+ * and the errors it throws, the login, the check every page must pass (a label on every
+ * field, nothing scrolling sideways), and the whole demo to run them against.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startFullDemo, type FullDemo } from '../../relay/src/demo.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** For a person to look at (git-ignored). */
@@ -87,4 +89,24 @@ export function pages(browser: () => Browser, password: string): Pages {
   }
 
   return { hosts, pageErrors, open, logIn, checkPage, tour };
+}
+
+/**
+ * For one file's tests: the whole demo of `npm start` (the relay and its two boxes, on
+ * ports the system chooses, in a temporary folder) and a browser, started before them and
+ * stopped after. Call it inside the file's describe.
+ */
+export function demoInBrowser(prefix: string): { readonly dir: string; readonly full: FullDemo; readonly browser: Browser } {
+  const state = {} as { dir: string; full: FullDemo; browser: Browser };
+  beforeAll(async () => {
+    state.dir = mkdtempSync(join(tmpdir(), prefix));
+    state.full = await startFullDemo({ dataDir: state.dir, ports: 0, host: '127.0.0.1', log: () => {} });
+    state.browser = await launch();
+  }, 90_000);
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.full?.stop().catch(() => {});
+    if (state.dir) rmSync(state.dir, { recursive: true, force: true });
+  });
+  return state;
 }

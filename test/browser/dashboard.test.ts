@@ -1,22 +1,17 @@
 /**
  * The fleet dashboard in a real browser (Debian's Chromium, driven by playwright-core),
  * served by a real relay with the two demo boxes of `npm start` enrolled and reporting:
- * what a volunteer in Grigny does. Skipped, saying so, where /usr/bin/chromium is absent
- * (apt-get install chromium); SOLIDAIRE_REQUIRE_TOOLS makes that a failure.
+ * what a volunteer in Grigny does. Skipped where Chromium is absent (chromium.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFullDemo, type FullDemo } from '../../relay/src/demo.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../e2e/screenshots/', import.meta.url));
-const found = existsSync(CHROMIUM);
-if (!found && process.env.SOLIDAIRE_REQUIRE_TOOLS) throw new Error(`no Chromium at ${CHROMIUM}: install it (see .ci/run)`);
-if (!found) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+import mqtt from 'mqtt';
+import type { Download, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateSiteKey } from '../../appliance/src/identity/index.js';
+import { enrollmentFileSchema, enrollProof, readRelayConfig, type EnrollmentFile } from '../../appliance/src/relay-link/index.js';
+import type { FullDemo } from '../../relay/src/demo.js';
+import { demoInBrowser, found, pages, SCREENSHOTS as SHOTS } from './chromium.js';
 
 const SIZES = [
   { name: 'pc', width: 1024, height: 768 },
@@ -24,37 +19,20 @@ const SIZES = [
 ] as const;
 
 describe.skipIf(!found)('fleet dashboard in Chromium', () => {
+  const demo = demoInBrowser('solidaire-dashboard-');
   let dir: string;
   let full: FullDemo;
   let base: string;
   let token: string;
-  let browser: Browser;
-  const hosts = new Set<string>();
-  const pageErrors: string[] = [];
+  // A volunteer's browser: the token is asked, not a password.
+  const { open, hosts, pageErrors } = pages(() => demo.browser, '');
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'solidaire-dashboard-'));
+  beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
-    full = await startFullDemo({ dataDir: dir, ports: 0, host: '127.0.0.1', log: () => {} });
+    ({ dir, full } = demo);
     base = full.relay.addresses().http;
     token = full.relay.adminToken;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await full?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
-
-  async function open(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('request', (r) => hosts.add(new URL(r.url()).host));
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    return page;
-  }
 
   async function logIn(page: Page): Promise<void> {
     await page.goto(base + '/');
@@ -66,6 +44,23 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
   async function noSidewaysScroll(page: Page, what: string): Promise<void> {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow, `${what}: scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+
+  /** A downloaded enrollment file, read and checked against the box's own schema. */
+  async function enrollmentFile(download: Download): Promise<EnrollmentFile> {
+    return enrollmentFileSchema.parse(JSON.parse(readFileSync((await download.path())!, 'utf8')));
+  }
+
+  /** What `solidaire enroll` sends: the file's token, signed with a new box's key. */
+  async function enrollWith(file: EnrollmentFile): Promise<number> {
+    const key = generateSiteKey();
+    const signature = Buffer.from(key.sign(enrollProof(file.site, file.token))).toString('base64');
+    const res = await fetch(new URL('/api/v1/enroll', file.relay.http), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ site: file.site, token: file.token, siteId: key.siteId, signature }),
+    });
+    return res.status;
   }
 
   const statusOf = (page: Page, site: string) => page.getAttribute(`tr[data-site="${site}"] [data-status]`, 'data-status');
@@ -136,6 +131,8 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     }
   }, 90_000);
 
+  let firstFile: EnrollmentFile;
+
   it('enrolls a new site and offers its enrollment file', async () => {
     const page = await open(1024, 768);
     await logIn(page);
@@ -144,10 +141,39 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     await page.click('button[type=submit]');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Télécharger le fichier")')]);
     expect(download.suggestedFilename()).toBe('inscription-gavinane.json');
+    firstFile = await enrollmentFile(download);
+    expect(firstFile.name).toBe('Gavinané');
     await page.click('a:has-text("Sites")');
     await page.waitForSelector('tr[data-site="Gavinané"] [data-status="pending"]');
     await page.context().close();
   });
+
+  it('gives a site not enrolled yet a new enrollment file, in English on a phone; only the new one enrolls a box', async () => {
+    const page = await open(360, 740);
+    await logIn(page);
+    await page.selectOption('header select', 'en');
+    await page.click('a:has-text("Gavinané")');
+    await page.waitForSelector('h1:has-text("Gavinané")');
+    await page.waitForSelector('text=This site is not enrolled yet');
+    // Not enrolled: no command to send it.
+    expect(await page.$('form.command')).toBeNull();
+    await page.click('button:has-text("Make a new enrollment file")');
+    await page.waitForSelector('text=New enrollment file for “Gavinané” made');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download the enrollment file")')]);
+    expect(download.suggestedFilename()).toBe('inscription-gavinane.json');
+    const renewed = await enrollmentFile(download);
+    expect(renewed).toMatchObject({ site: firstFile.site, name: 'Gavinané', relay: { http: base } });
+    expect(renewed.token).not.toBe(firstFile.token);
+    await noSidewaysScroll(page, 'renewed enrollment phone');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-renew-phone.png'), fullPage: true });
+    // The first file no longer works; the new one enrolls a box, once.
+    expect(await enrollWith(firstFile)).toBe(403);
+    expect(await enrollWith(renewed)).toBe(200);
+    await page.waitForSelector('text=Manage the site');
+    await page.waitForSelector('[data-status="silent"]');
+    expect(await page.$('text=Make a new enrollment file')).toBeNull();
+    await page.context().close();
+  }, 60_000);
 
   it('turns a box silent when it stops; speaks English when asked', async () => {
     const page = await open(1024, 768);
@@ -184,6 +210,52 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       await page.screenshot({ path: join(SHOTS, `dashboard-alert-${size.name}.png`), fullPage: true });
       await page.context().close();
     }
+  }, 60_000);
+
+  it('revokes a site once told what that does: broker and hub refuse its box at once', async () => {
+    const youri = full.relay.registry.list().find((s) => s.name === 'Youri')!;
+    const key = youri.siteKey!;
+    await vi.waitFor(() => expect(full.relay.broker.connected(key)).toBe(true), { timeout: 15_000 });
+    const page = await open(1024, 768);
+    await logIn(page);
+    await page.click('a:has-text("Youri")');
+    await page.waitForSelector('h1:has-text("Youri")');
+    // Asked first, in words; the safe choice has the focus, and cancelling changes nothing.
+    // An enrolled site gets no new file: a new box is a new site.
+    expect(await page.textContent('main')).toContain('Révoquez ce site, puis inscrivez la nouvelle boîte comme un nouveau site.');
+    await page.click('button:has-text("Révoquer le site")');
+    const ask = page.locator('[role=alertdialog]');
+    expect(await ask.textContent()).toContain('Sa boîte est coupée tout de suite du courtier et du hub du relais');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Annuler');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-revoke-pc.png'), fullPage: true });
+    await page.keyboard.press('Enter');
+    await ask.waitFor({ state: 'detached' });
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Révoquer le site…');
+    expect(full.relay.registry.get(youri.id).revokedAt).toBeNull();
+    await page.click('button:has-text("Révoquer le site")');
+    await page.click('button:has-text("Oui, révoquer Youri")');
+    await page.waitForSelector('text=Site révoqué le');
+    await expect.poll(() => page.evaluate<string>('document.activeElement.textContent')).toMatch(/^Site révoqué le /);
+    await page.waitForSelector('.site-state [data-status="revoked"]');
+    expect(await page.$('form.command')).toBeNull();
+    // Cut off from the broker at once, and its own credentials no longer let it in.
+    expect(full.relay.broker.connected(key)).toBe(false);
+    const config = readRelayConfig(join(dir, 'youri'))!;
+    await expect(
+      mqtt.connectAsync(config.mqtt.url, { protocolVersion: 4, clientId: key, username: key, password: config.mqtt.password, reconnectPeriod: 0, connectTimeout: 5000 }),
+    ).rejects.toThrow();
+    // The hub refuses it: its grant is withdrawn. The API takes no command for it.
+    expect(full.relay.hub.network.entitlements.grantOf(key)).toBeUndefined();
+    const command = await fetch(`${base}/api/v1/sites/${youri.id}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'sync-now' }),
+    });
+    expect(command.status).toBe(400);
+    await page.click('a:has-text("Sites")');
+    await page.waitForSelector('tr[data-site="Youri"] [data-status="revoked"]');
+    expect(await page.textContent('tr[data-site="Youri"]')).toContain('Révoqué');
+    await page.context().close();
   }, 60_000);
 
   it('loaded nothing from another host and raised no error in the page', () => {

@@ -1,4 +1,5 @@
 /** The workspace app: its routes, mounted on #app. */
+import './common/legacy.js';
 import { Navigate, Route, Router, useParams } from '@solidjs/router';
 import { render } from 'solid-js/web';
 import { lang, t, loadSession, Shell, SpaceFrame, spacePath, Spaces } from './app/index.js';

@@ -22,11 +22,11 @@ function gzipped(paths: string[]): number {
 
 for (const [app, budget] of Object.entries(BUDGETS)) {
   const OUT = fileURLToPath(new URL(`../dist/${app}`, import.meta.url));
-  const ASSETS = join(OUT, 'assets');
+  // Every file of the build, wherever it lies (assets/, or copied from public/).
   const files = (ext: string): string[] =>
-    readdirSync(ASSETS)
+    readdirSync(OUT, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith(ext))
-      .map((f) => join(ASSETS, f));
+      .map((f) => join(OUT, f));
 
   describe(`${app} production build`, () => {
     it('exists (npm run build -w ui)', () => {
@@ -34,8 +34,12 @@ for (const [app, budget] of Object.entries(BUDGETS)) {
       expect(files('.js').length).toBeGreaterThan(0);
     });
 
-    it('parses as ES2017, module code', () => {
-      for (const file of files('.js')) {
+    it('parses as ES2017, module code: every script of the build, and every one the page loads is among them', () => {
+      const scripts = [...readFileSync(join(OUT, 'index.html'), 'utf8').matchAll(/<script[^>]*\bsrc="\/([^"]+)"/g)].map((m) => join(OUT, m[1]!));
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(files('.js')).toEqual(expect.arrayContaining(scripts));
+      expect(readFileSync(join(OUT, 'index.html'), 'utf8')).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      for (const file of [...files('.js'), ...files('.mjs')]) {
         expect(() => parse(readFileSync(file, 'utf8'), { ecmaVersion: 2017, sourceType: 'module' }), file).not.toThrow();
       }
     });

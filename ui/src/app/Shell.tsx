@@ -2,8 +2,9 @@
  * The frame of every page: a header with the site, the main links and the language, and
  * the page itself, or the login when nobody is logged in. Works from 360 px wide up.
  */
-import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
-import { For, Match, Switch, createEffect, on, type JSX } from 'solid-js';
+import { A, type RouteSectionProps } from '@solidjs/router';
+import { For, Match, Switch, createEffect, type JSX } from 'solid-js';
+import { SkipLink, focusMainOnNavigation } from '../common/index.js';
 import { LANGS, type Lang } from '../i18n/index.js';
 import { Login } from './Login.js';
 import { Setup } from './Setup.js';
@@ -14,24 +15,14 @@ import { ErrorNote, Loading } from './ui.js';
 const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
 
 export function Shell(props: RouteSectionProps): JSX.Element {
-  const location = useLocation();
-  // After a move to another page, a screen reader starts at the new page's content.
-  createEffect(
-    on(
-      () => location.pathname,
-      () => document.getElementById('main')?.focus(),
-      { defer: true },
-    ),
-  );
+  focusMainOnNavigation();
   createEffect(() => {
     const name = site()?.siteName;
     document.title = name ? `${t('app.name')} — ${name}` : t('app.name');
   });
   return (
     <>
-      <a class="skip" href="#main">
-        {t('app.skip')}
-      </a>
+      <SkipLink label={t('app.skip')} />
       <header class="top">
         <A href="/" class="brand" end>
           {t('app.name')}

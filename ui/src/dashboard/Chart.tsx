@@ -1,14 +1,15 @@
 /**
  * One metric's history as a uPlot line (mean, with the min–max band faint), over the
  * period chosen on the site's page. Drawn on a canvas: uPlot sets its styles through the
- * DOM, so the relay's CSP (no inline style attribute in HTML) holds.
+ * DOM, so the relay's CSP (no inline style attribute in HTML) holds. A screen reader is
+ * told the last reading and the period's lowest and highest instead.
  */
 import { Show, createEffect, createResource, onCleanup, type JSX } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { relay } from './api.js';
 import { localeTag } from '../i18n/index.js';
-import { lang, t } from './locale.js';
+import { fmt, lang, t } from './locale.js';
 import type { Point } from './types.js';
 import { ErrorNote } from './ui.js';
 
@@ -39,6 +40,16 @@ export function Chart(props: { site: string; metric: string; label: string; peri
     plot = new uPlot(options(props.label, tag, width(), props.period), toColumns(data), box);
   });
 
+  // What the canvas shows, in words, for a screen reader.
+  const summary = () => {
+    const data = points.latest;
+    const last = data?.[data.length - 1];
+    if (!data || !last) return undefined;
+    const min = data.reduce((m, p) => Math.min(m, p.min), Infinity);
+    const max = data.reduce((m, p) => Math.max(m, p.max), -Infinity);
+    return t('site.chartSummary', { last: fmt.number(last.mean, 1), when: fmt.ago(last.at), min: fmt.number(min, 1), max: fmt.number(max, 1) });
+  };
+
   return (
     <figure class="chart">
       <figcaption>{props.label}</figcaption>
@@ -46,7 +57,8 @@ export function Chart(props: { site: string; metric: string; label: string; peri
       <Show when={points.latest?.length === 0}>
         <p class="muted">{t('site.noData')}</p>
       </Show>
-      <div ref={box} />
+      <Show when={summary()}>{(text) => <p class="visually-hidden">{text()}</p>}</Show>
+      <div ref={box} aria-hidden="true" />
     </figure>
   );
 }

@@ -1,6 +1,7 @@
-/** The frame of every page: the main links, the language, and the page or the login. */
+/** The frame of every page: a link to skip to the content, the main links, the language, and the page or the login. */
 import { A, type RouteSectionProps } from '@solidjs/router';
 import { For, Show, type JSX } from 'solid-js';
+import { SkipLink, focusMainOnNavigation } from '../common/index.js';
 import { LANGS, type Lang } from '../i18n/index.js';
 import { setToken, token } from './api.js';
 import { lang, setLang, t } from './locale.js';
@@ -9,8 +10,10 @@ import { Login } from './Login.js';
 const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
 
 export function Shell(props: RouteSectionProps): JSX.Element {
+  focusMainOnNavigation();
   return (
     <>
+      <SkipLink label={t('app.skip')} />
       <header class="top">
         <A href="/" class="brand" end>
           Solidaire <span class="site">{t('app.name')}</span>

@@ -1,12 +1,14 @@
 /**
- * One site: its state, its history over 24 h, 7 days or 30 days, its alerts, and its
- * commands (send one, then watch it go from waiting to done with its result).
+ * One site: its state, its history over 24 h, 7 days or 30 days, its alerts, its
+ * commands (send one, then watch it go from waiting to done with its result) while it is
+ * enrolled, and what is done to the site itself (a new enrollment file, revocation).
  */
 import { A, useParams } from '@solidjs/router';
 import { For, Show, createSignal, type JSX } from 'solid-js';
 import { relay } from './api.js';
 import { Chart, PERIODS, type Period } from './Chart.js';
 import { Commands } from './Commands.js';
+import { Manage } from './Manage.js';
 import { AlertList } from './Alerts.js';
 import { fmt, t } from './locale.js';
 import { polled } from './poll.js';
@@ -38,24 +40,30 @@ export function SitePage(): JSX.Element {
               <Show when={d().site.lastSeen}>{(at) => <span class="muted"> {fmt.ago(at(), d().at)}</span>}</Show>
               <Show when={d().site.version}>{(v) => <span class="muted"> · {t('site.version', { version: v() })}</span>}</Show>
             </p>
-            <h2>{t('site.charts')}</h2>
-            <div class="periods" role="group" aria-label={t('site.charts')}>
-              <For each={PERIODS}>
-                {(p) => (
-                  <button type="button" aria-pressed={period() === p} classList={{ primary: period() === p }} onClick={() => setPeriod(p)}>
-                    {t(`site.period.${p}`)}
-                  </button>
-                )}
-              </For>
-            </div>
-            <div class="charts">
-              <For each={CHARTS.filter((m) => d().health.metrics.includes(m))}>
-                {(m) => <Chart site={params.id} metric={m} label={t(`metric.${m}` as MessageKey)} period={period()} />}
-              </For>
-            </div>
-            <Commands site={params.id} name={d().site.name} />
+            <Show when={CHARTS.some((m) => d().health.metrics.includes(m))}>
+              <h2>{t('site.charts')}</h2>
+              <div class="periods" role="group" aria-label={t('site.charts')}>
+                <For each={PERIODS}>
+                  {(p) => (
+                    <button type="button" aria-pressed={period() === p} classList={{ primary: period() === p }} onClick={() => setPeriod(p)}>
+                      {t(`site.period.${p}`)}
+                    </button>
+                  )}
+                </For>
+              </div>
+              <div class="charts">
+                <For each={CHARTS.filter((m) => d().health.metrics.includes(m))}>
+                  {(m) => <Chart site={params.id} metric={m} label={t(`metric.${m}` as MessageKey)} period={period()} />}
+                </For>
+              </div>
+            </Show>
+            {/* The relay takes commands only for an enrolled site that is not revoked. */}
+            <Show when={d().site.enrolledAt !== null && d().site.revokedAt === null}>
+              <Commands site={params.id} name={d().site.name} />
+            </Show>
             <h2>{t('site.alerts')}</h2>
             <AlertList alerts={d().alerts} />
+            <Manage site={d().site} onChange={reload} />
           </>
         )}
       </Show>

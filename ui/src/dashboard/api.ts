@@ -40,7 +40,7 @@ export function setToken(next: string | null): void {
   setTokenSignal(next);
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, given?: string): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, given?: string): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${given ?? token() ?? ''}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
@@ -80,6 +80,10 @@ export const relay = {
   command: (id: string) => call<Command>('GET', `/commands/${q(id)}`),
   send: (id: string, action: CommandAction, args: Record<string, unknown> = {}) => call<Command>('POST', `/sites/${q(id)}/commands`, { action, args }),
   create: (name: string, spaces: Record<string, 'host' | 'carry'>) => call<Created>('POST', '/sites', { name, spaces }),
+  /** A new enrollment file for a site not enrolled yet; the old one stops working. */
+  renew: (id: string) => call<Created>('POST', `/sites/${q(id)}/enrollment`),
+  /** Cuts the site's box off from broker and hub at once, for good. */
+  revoke: (id: string) => call<Site>('DELETE', `/sites/${q(id)}`),
 };
 
 export { ApiError };

@@ -1,4 +1,5 @@
 /** The fleet dashboard, served by the relay: its routes, mounted on #app. */
+import '../common/legacy.js';
 import { Route, Router } from '@solidjs/router';
 import { render } from 'solid-js/web';
 import { AlertsPage } from './Alerts.js';

@@ -146,6 +146,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'docs.lengthOne': '{n} character',
   'docs.length': '{n} characters',
   'docs.edit': 'Edit',
+  'docs.editing': 'Edit “{title}”',
   'docs.titleLabel': 'Title',
   'docs.textLabel': 'Text',
   'docs.textHelp': 'If someone else changes this document at the same time, both texts are kept.',

@@ -148,6 +148,7 @@ export const fr = {
   'docs.lengthOne': '{n} caractère',
   'docs.length': '{n} caractères',
   'docs.edit': 'Modifier',
+  'docs.editing': 'Modifier « {title} »',
   'docs.titleLabel': 'Titre',
   'docs.textLabel': 'Texte',
   'docs.textHelp': 'Si quelqu’un d’autre modifie ce document en même temps, vos deux textes seront gardés.',

@@ -49,6 +49,7 @@ export function DocumentEditor(props: Props): JSX.Element {
 
   return (
     <form class="editor" onSubmit={(e) => void save(e)}>
+      <h1 id="doc-title">{t('docs.editing', { title: props.doc.title })}</h1>
       <Show when={restored}>
         <Info>{t('app.draftKept')}</Info>
       </Show>
