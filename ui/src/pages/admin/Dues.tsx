@@ -16,7 +16,7 @@ export function Dues(): JSX.Element {
   const years = [thisYear + 1, thisYear, thisYear - 1, thisYear - 2];
   const [year, setYear] = createSignal(thisYear);
   const [summary, { refetch }] = createResource(
-    () => space() && `${base()}/summary?year=${year()}`,
+    () => space() && `${base()}-summary?year=${year()}`,
     (p) => api.get<DuesSummary>(p),
   );
   const [payments, { refetch: refetchPayments }] = createResource(
