@@ -156,7 +156,7 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     expect(await page.$('td form')).toBeNull();
     const saved = (await awa.get(`${GG}/dues/${due}`)).body;
     expect(saved).toEqual({ id: due, memberId: keita, year: YEAR, amountCents: 2500, paidOn: `${YEAR}-01-15`, method: 'espèces' });
-    expect((await awa.get(`${GG}/dues/summary?year=${YEAR}`)).body.paidCount).toBe(1);
+    expect((await awa.get(`${GG}/dues-summary?year=${YEAR}`)).body.paidCount).toBe(1);
 
     // A wrong amount is said, and nothing is sent.
     await page.click('button[aria-label^="Corriger : Keïta Moussa"]');
