@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { linkStaysInside, manifestSignedBy, parseManifest, ReleaseError, signManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { linkStaysInside, manifestSignedBy, manifestVersion, parseManifest, ReleaseError, signManifest, type Manifest, type ManifestEntry } from './manifest.js';
 
 const MAGIC = Buffer.from('SOLREL01');
 const HEADER = MAGIC.length + 4;
@@ -116,8 +116,8 @@ export function isReleaseFile(file: string): boolean {
   }
 }
 
-/** The manifest of a bundle, once its signature is checked; and where its tarball starts. */
-export function readSignedManifest(file: string, publicKeyPem: string): { manifest: Manifest; payloadAt: number } {
+/** The manifest's bytes of a bundle, once their signature is checked; and where its tarball starts. */
+function readSigned(file: string, publicKeyPem: string): { manifestBytes: Buffer; payloadAt: number } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -137,10 +137,21 @@ export function readSignedManifest(file: string, publicKeyPem: string): { manife
     if (!manifestSignedBy(manifestBytes, body.subarray(length), publicKeyPem)) {
       throw new ReleaseError('La signature de cette version n’est pas celle des versions de Solidaire : elle est refusée.');
     }
-    return { manifest: parseManifest(manifestBytes), payloadAt: HEADER + body.length };
+    return { manifestBytes, payloadAt: HEADER + body.length };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The manifest of a bundle, every entry checked, once its signature is; and where its tarball starts. */
+export function readSignedManifest(file: string, publicKeyPem: string): { manifest: Manifest; payloadAt: number } {
+  const { manifestBytes, payloadAt } = readSigned(file, publicKeyPem);
+  return { manifest: parseManifest(manifestBytes), payloadAt };
+}
+
+/** The version of a bundle signed with the key, without checking each entry (see manifestVersion). */
+export function readSignedVersion(file: string, publicKeyPem: string): string {
+  return manifestVersion(readSigned(file, publicKeyPem).manifestBytes);
 }
 
 /**

@@ -20,7 +20,7 @@ import { writeFileDurably } from '../durable/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { Clock } from '../clock/index.js';
 import { RELEASES_SPACE } from '../federation/index.js';
-import { readSignedManifest } from './bundle.js';
+import { readSignedVersion } from './bundle.js';
 import { ReleaseError } from './manifest.js';
 import { readUpdateState, type UpdateState } from './apply.js';
 
@@ -167,16 +167,16 @@ export class ReleaseDelivery {
   async take(path: string): Promise<Delivery> {
     if (!existsSync(this.deps.updates.keyFile)) return this.set({ version: basename(path), sha256: null, from: 'usb', state: 'refused', reason: NO_KEY });
     try {
-      readSignedManifest(path, readFileSync(this.deps.updates.keyFile, 'utf8'));
+      readSignedVersion(path, readFileSync(this.deps.updates.keyFile, 'utf8'));
     } catch (e) {
       if (!(e instanceof ReleaseError)) throw e;
       return this.set({ version: basename(path), sha256: null, from: 'usb', state: 'refused', reason: e.message });
     }
     const put = await this.deps.blobs.put(createReadStream(path));
-    const { manifest } = readSignedManifest(this.deps.blobs.pathOf(put.sha256), readFileSync(this.deps.updates.keyFile, 'utf8'));
+    const version = readSignedVersion(this.deps.blobs.pathOf(put.sha256), readFileSync(this.deps.updates.keyFile, 'utf8'));
     this.unpinReleases(put.sha256);
-    wantRelease(this.deps.db, { version: manifest.version, sha256: put.sha256, size: put.size });
-    this.set({ version: manifest.version, sha256: put.sha256, from: 'usb', state: 'fetching' });
+    wantRelease(this.deps.db, { version, sha256: put.sha256, size: put.size });
+    this.set({ version, sha256: put.sha256, from: 'usb', state: 'fetching' });
     await this.check();
     return this.current!;
   }
@@ -203,7 +203,7 @@ export class ReleaseDelivery {
     let version: string;
     try {
       if (!existsSync(updates.keyFile)) throw new ReleaseError(NO_KEY);
-      version = readSignedManifest(this.deps.blobs.pathOf(d.sha256), readFileSync(updates.keyFile, 'utf8')).manifest.version;
+      version = readSignedVersion(this.deps.blobs.pathOf(d.sha256), readFileSync(updates.keyFile, 'utf8'));
       if (version !== d.version) throw new ReleaseError(`le fichier annoncé comme version ${d.version} est la version ${version}`);
     } catch (e) {
       if (!(e instanceof ReleaseError)) throw e;

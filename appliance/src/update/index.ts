@@ -1,5 +1,5 @@
 export { ReleaseError, generateReleaseKeys, parseManifest, type Manifest, type ReleaseKeys } from './manifest.js';
-export { buildRelease, isReleaseFile, readSignedManifest, unpackRelease, RELEASE_INCLUDE, type BuildReleaseOptions } from './bundle.js';
+export { buildRelease, isReleaseFile, readSignedManifest, readSignedVersion, unpackRelease, RELEASE_INCLUDE, type BuildReleaseOptions } from './bundle.js';
 export {
   applyUpdate, currentRelease, readUpdateState, systemdService, healthzAnswers, DB_FILE, STATE_FILE,
   type ApplyUpdateOptions, type ServiceControl, type UpdateLayout, type UpdateState,

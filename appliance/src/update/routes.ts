@@ -11,7 +11,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter, receiveUpload, removeStaleUploads, requireAccount, type ApiContext } from '../http/index.js';
 import { errorResponses, json } from '../http/schemas.js';
 import { BadRequestError, ConflictError, ForbiddenError } from '../errors/index.js';
-import { readSignedManifest } from './bundle.js';
+import { readSignedVersion } from './bundle.js';
 import { ReleaseError } from './manifest.js';
 import { readUpdateState } from './apply.js';
 import type { Delivery } from './delivery.js';
@@ -89,7 +89,7 @@ export function updateRoutes() {
         await receiveUpload(c.req.raw.body, tmp, MAX_RELEASE_BYTES, { what: 'la version', nothingDone: "Rien n'a changé." });
         let version: string;
         try {
-          version = readSignedManifest(tmp, key).manifest.version;
+          version = readSignedVersion(tmp, key);
         } catch (e) {
           if (e instanceof ReleaseError) throw new BadRequestError(e.message, 'release_refused');
           throw e;
