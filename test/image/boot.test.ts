@@ -150,7 +150,12 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     });
     console.log(`good release: serving ${Math.round((Date.now() - t0) / 1000)} s after it was sent`);
     session = await login(guest.base);
-    expect(await status()).toMatchObject({ version: '0.1.1-essai', last: { result: 'applied', version: '0.1.1-essai', previous: 'factory' } });
+    // `update apply` writes what it did once it has seen the new release answer.
+    const applied = await guest.until('the update recorded', 5 * 60_000, async () => {
+      const s = await status();
+      return s.last ? s : undefined;
+    });
+    expect(applied).toMatchObject({ version: '0.1.1-essai', last: { result: 'applied', version: '0.1.1-essai', previous: 'factory' } });
 
     // A broken release (its command exits at once): undone by itself, database included.
     const t1 = Date.now();

@@ -46,6 +46,14 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = Manifest['entries'][number];
 
 /** Parse and check a manifest's bytes (after its signature was verified). */
+function manifestJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new ReleaseError('Le manifeste de la version n’est pas du JSON lisible.');
+  }
+}
+
 /**
  * Only the version a manifest names, once its signature was checked: for the box's own
  * process, which must not stop serving while it checks fifteen thousand entries (about
@@ -53,24 +61,14 @@ export type ManifestEntry = Manifest['entries'][number];
  * checks every entry (parseManifest) before it changes anything.
  */
 export function manifestVersion(bytes: Uint8Array): string {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new ReleaseError('Le manifeste de la version n’est pas du JSON lisible.');
-  }
+  const raw = manifestJson(bytes);
   const parsed = versionSchema.safeParse((raw as { version?: unknown } | null)?.version);
   if (!parsed.success) throw new ReleaseError(`Le manifeste de la version est mal formé : ${parsed.error.issues[0]!.message}.`);
   return parsed.data;
 }
 
 export function parseManifest(bytes: Uint8Array): Manifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new ReleaseError('Le manifeste de la version n’est pas du JSON lisible.');
-  }
+  const raw = manifestJson(bytes);
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) throw new ReleaseError(`Le manifeste de la version est mal formé : ${parsed.error.issues[0]!.message}.`);
   const seen = new Set<string>();
