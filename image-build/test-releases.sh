@@ -27,6 +27,7 @@ release() {
   if [ "${4:-}" = broken ]; then
     rm "$dir/bin/solidaire.js"
     echo 'console.error("version cassée exprès (test de retour arrière)"); process.exit(1);' > "$dir/bin/solidaire.js"
+    chmod 0755 "$dir/bin/solidaire.js" # else /usr/lib/solidaire/run falls back to the factory release
   fi
   solidaire release build --root "$dir" --key "$3" --out "$out/$1.release" >/dev/null
 }

@@ -15,10 +15,9 @@
  * before the bundle is fully verified.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { writeFileDurably } from '../durable/index.js';
-import { basename, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { basename, dirname, join } from 'node:path';
 import { ReleaseError } from './manifest.js';
 import { unpackRelease } from './bundle.js';
 
@@ -126,21 +125,17 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
   await o.service.stop();
   const db = join(o.dataDir, DB_FILE);
   const snapshot = join(p.snapshots, `avant-${version}.db`);
-  mkdirSync(p.snapshots, { recursive: true });
-  rmSync(snapshot, { force: true });
-  if (existsSync(db)) {
-    const handle = new Database(db);
-    try {
-      await handle.backup(snapshot);
-    } finally {
-      handle.close();
-    }
-  }
+  takeSnapshot(db, snapshot);
   pointCurrentAt(o, target);
-  await o.service.start();
+  // A release that exits before it says it is ready fails its start (systemd's Type=notify):
+  // that is a release that does not come up, like one that never answers.
+  const started = await o.service.start().then(
+    () => true,
+    () => false,
+  );
 
   // 3. Keep it if it answers; otherwise go back, database included.
-  if (await o.healthy(version)) {
+  if (started && (await o.healthy(version))) {
     const state: UpdateState = { result: 'applied', version, previous: before.name, at: o.now() };
     writeState(p.state, state);
     for (const name of readdirSync(p.releases)) {
@@ -149,23 +144,48 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
     return state;
   }
   await o.service.stop();
-  if (existsSync(snapshot)) {
-    for (const side of SIDE_FILES) rmSync(`${db}${side}`, { force: true });
-    copyFileSync(snapshot, `${db}.restoring`);
-    renameSync(`${db}.restoring`, db);
-  }
+  restoreSnapshot(snapshot, db);
   pointCurrentAt(o, before.dir);
   rmSync(target, { recursive: true, force: true });
   await o.service.start();
+  const back = before.name === 'factory' ? 'la version d’usine' : `la version ${before.name}`;
   const state: UpdateState = {
     result: 'rolled-back',
     version,
     previous: before.name,
     at: o.now(),
-    reason: `la version ${version} n’a pas répondu à temps après son démarrage ; retour à ${before.name === 'factory' ? 'la version d’usine' : `la version ${before.name}`}, base de données restaurée`,
+    reason: `la version ${version} ${started ? 'n’a pas répondu à temps après son démarrage' : 'n’a pas démarré'} ; retour à ${back}, base de données restaurée`,
   };
   writeState(p.state, state);
   return state;
+}
+
+/**
+ * The database as it is while the box is stopped: its file and its WAL, copied as they
+ * are (together they are a consistent database; SQLite replays the WAL when it opens).
+ * Copied rather than opened: root opening it would leave side files (-shm) the box's own
+ * user could not open.
+ */
+function takeSnapshot(db: string, snapshot: string): void {
+  mkdirSync(dirname(snapshot), { recursive: true });
+  for (const side of ['', '-wal']) rmSync(`${snapshot}${side}`, { force: true });
+  if (!existsSync(db)) return;
+  copyFileSync(db, snapshot);
+  if (existsSync(`${db}-wal`)) copyFileSync(`${db}-wal`, `${snapshot}-wal`);
+}
+
+/** Put the snapshot back in place of the database, owned as the database was (by the box's user). */
+function restoreSnapshot(snapshot: string, db: string): void {
+  if (!existsSync(snapshot)) return;
+  const owner = existsSync(db) ? statSync(db) : statSync(dirname(db));
+  for (const side of SIDE_FILES) rmSync(`${db}${side}`, { force: true });
+  const put = (from: string, to: string) => {
+    copyFileSync(from, `${to}.restoring`);
+    chownSync(`${to}.restoring`, owner.uid, owner.gid);
+    renameSync(`${to}.restoring`, to);
+  };
+  if (existsSync(`${snapshot}-wal`)) put(`${snapshot}-wal`, `${db}-wal`);
+  put(snapshot, db);
 }
 
 function writeState(path: string, state: UpdateState): void {

@@ -124,6 +124,24 @@ describe('updates', () => {
     expect(existsSync(join(b.layout.root, 'releases/0.3.0'))).toBe(false);
   });
 
+  it('undoes a release whose start fails (it exits before it is ready, as systemd tells), its database too', async () => {
+    const b = await box();
+    await b.apply(await bundle('0.2.0'));
+    const service: ServiceControl = {
+      stop: () => b.service.stop(),
+      async start() {
+        await b.service.start();
+        if (currentRelease(b.layout).name === '0.3.0') throw new Error('Job for solidaire.service failed');
+      },
+    };
+    const state = await applyUpdate({ ...b.layout, file: await bundle('0.3.0', { broken: true }), publicKeyPem: keys.publicKeyPem, service, healthy: b.healthy, now: () => 2_000 });
+    expect(state).toMatchObject({ result: 'rolled-back', version: '0.3.0', previous: '0.2.0' });
+    expect(state.reason).toMatch(/0\.3\.0 n’a pas démarré ; retour à la version 0\.2\.0, base de données restaurée/);
+    expect(b.tables()).toEqual(['messages']);
+    expect(currentRelease(b.layout).name).toBe('0.2.0');
+    expect(await b.healthy('0.2.0')).toBe(true);
+  });
+
   it('goes back to the factory release when the first update fails', async () => {
     const b = await box();
     const state = await b.apply(await bundle('0.2.0', { broken: true }));
