@@ -150,7 +150,7 @@ log "disk images"
 root_mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 64 ))
 rm -f "$out/root.img" "$out/data.img" "$out/boot.img"
 mkfs.ext4 -q -F -L SOLIDAIRE -d "$root" "$out/root.img" "${root_mb}M"
-mkfs.ext4 -q -F -L DONNEES -d "$data" -E root_owner=0:0 "$out/data.img" 256M
+mkfs.ext4 -q -F -L DONNEES -d "$data" -E root_owner=0:0 "$out/data.img" 1024M
 mkfs.vfat -n BOOT -C "$out/boot.img" 65536 >/dev/null
 # The provisioning file: the test's, or SOLIDAIRE_PROVISION_FILE (else the volunteer writes
 # one on the card, see the README).
