@@ -37,21 +37,24 @@ fi
 # first boot writes) is made by the build in its own tree; the read-only system links to it.
 mkdir -p /var/lib/solidaire
 ln -sfn /var/lib/solidaire/system/localtime /etc/localtime
+# hostapd@wlan0 (Debian's unit per interface) reads /etc/hostapd/wlan0.conf.
 mkdir -p /etc/hostapd
-ln -sfn /var/lib/solidaire/system/hostapd.conf /etc/hostapd/hostapd.conf
+ln -sfn /var/lib/solidaire/system/hostapd.conf /etc/hostapd/wlan0.conf
 # The boot partition's mount point (where solidaire.toml is read).
 mkdir -p /boot/firmware
 
-# Services: the box, its first boot, its network. hostapd starts only once a Wi-Fi was
-# provisioned (its configuration file exists, see the drop-in).
-mkdir -p /etc/systemd/system/hostapd.service.d
-cat > /etc/systemd/system/hostapd.service.d/solidaire.conf <<'UNIT'
-[Unit]
-ConditionFileNotEmpty=/etc/hostapd/hostapd.conf
-After=solidaire-provision.service
-UNIT
+# Services: the box, its first boot, its network.
 systemctl enable solidaire.service solidaire-provision.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
-systemctl unmask hostapd.service >/dev/null 2>&1 || true
-systemctl enable hostapd.service
+# The access point starts when wlan0 appears, not at a point of the boot: the radio's
+# driver may come up late (brcmfmac loads its firmware; a radio added after boot in
+# test/image/ap.test.ts). The plain hostapd.service is only ordered After=network.target:
+# started before the radio, it fails, and by its unit (Restart=on-failure, 2 s) and
+# systemd's start limit (5 in 10 s) stays down. hostapd@wlan0 is bound to the device (it
+# stops if the radio goes) and wanted by it, not by multi-user.target (a box without a
+# radio does not wait for one); it runs once a Wi-Fi was provisioned (its file exists),
+# after the first boot wrote it (overlay/etc/systemd/system/hostapd@.service.d/).
+systemctl disable hostapd.service >/dev/null 2>&1 || true
+mkdir -p /etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants
+ln -sfn /usr/lib/systemd/system/hostapd@.service /etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants/hostapd@wlan0.service
 # A read-only system has no use for these.
 systemctl mask apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer >/dev/null 2>&1 || true

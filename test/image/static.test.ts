@@ -93,6 +93,21 @@ describe('image-build, checked by the tools of what it configures', () => {
     expect(verify.status).toBe(0);
   });
 
+  it('the access point is Debian’s hostapd@wlan0, bound to the radio, and systemd finds nothing to say about it with the box’s drop-in', () => {
+    if (!has('systemd-analyze')) return;
+    const root = stagedRoot();
+    const unit = join(root, 'usr/lib/systemd/system/hostapd@.service');
+    if (!available('hostapd@.service', existsSync(unit))) return;
+    // Started by wlan0's appearance (install.sh links it into the device's wants), bound to it.
+    expect(readFileSync(unit, 'utf8')).toMatch(/^BindsTo=sys-subsystem-net-devices-%i\.device$/m);
+    mkdirSync(join(root, 'usr/sbin'), { recursive: true });
+    writeFileSync(join(root, 'usr/sbin/hostapd'), '#!/bin/sh\n');
+    chmodSync(join(root, 'usr/sbin/hostapd'), 0o755);
+    const verify = spawnSync('systemd-analyze', ['verify', `--root=${root}`, join(root, 'etc/systemd/system/hostapd@wlan0.service')], { encoding: 'utf8' });
+    expect(verify.stderr).toBe('');
+    expect(verify.status).toBe(0);
+  });
+
   it('a broken unit is caught (the check can fail)', () => {
     if (!has('systemd-analyze')) return;
     const root = stagedRoot();
