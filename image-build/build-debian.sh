@@ -8,10 +8,13 @@
 #   OUT/vmlinuz, OUT/initrd.img, OUT/cmdline.txt
 # No loop device, no mount: mmdebstrap (qemu-user through binfmt), mkfs.ext4 -d, mcopy.
 #
-# Usage: image-build/build-debian.sh [--test-hooks] [OUT]   (as root)
+# Usage: image-build/build-debian.sh [--test-hooks [--wifi-station]] [OUT]   (as root)
 # OUT defaults to .tmp/image (ignored by git). --test-hooks adds image-build/test-hooks/
 # (a shell for the boot test) and makes the releases the boot test sends the box
 # (test-releases.sh, in OUT/test-releases); an image for a real box is built without it.
+# --wifi-station (the access point's test, test/image/ap.test.ts) also installs what a
+# Wi-Fi client needs (test-hooks/station-packages.txt: wpa_supplicant, iw, a DHCP client)
+# and provisions a Wi-Fi (test-hooks/solidaire-ap.toml); the base and its key are the same.
 # SOLIDAIRE_RELEASE_KEY: the public key of releases (release-key.pub) the box will accept;
 # without it the box takes no update. With --test-hooks and no key, a test key pair is
 # made in OUT/test-releases/key.
@@ -26,7 +29,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 test_hooks=no
+wifi_station=no
 if [ "${1:-}" = --test-hooks ]; then test_hooks=yes; shift; fi
+if [ "$test_hooks" = yes ] && [ "${1:-}" = --wifi-station ]; then wifi_station=yes; shift; fi
 out=${1:-$repo/.tmp/image}
 cache=${SOLIDAIRE_IMAGE_CACHE:-/var/cache/solidaire-image}
 mirror=${SOLIDAIRE_MIRROR:-http://deb.debian.org/debian}
@@ -120,6 +125,33 @@ if [ "$test_hooks" = yes ]; then
   chroot "$root" systemctl enable solidaire-test-shell.service
 fi
 
+# The Wi-Fi client of the access point's test, in the test image only. Its .deb files are
+# fetched once by apt in the arm64 system and kept in the cache, keyed by the list and the base.
+if [ "$wifi_station" = yes ]; then
+  station_pkgs=$(grep -v '^#' "$here/test-hooks/station-packages.txt" | grep . | paste -sd' ' -)
+  station_debs=$cache/station-$( { echo "$station_pkgs"; echo "$base_key"; } | sha256sum | cut -c1-16)
+  if [ ! -d "$station_debs" ]; then
+    log "station packages: apt-get in the arm64 system ($station_pkgs)"
+    cp -a "$root/etc/resolv.conf" "$work/resolv.conf"
+    cp --remove-destination /etc/resolv.conf "$root/etc/resolv.conf"
+    chroot "$root" apt-get -q update
+    # shellcheck disable=SC2086 # one word per package
+    chroot "$root" apt-get -q -y --no-install-recommends --download-only install $station_pkgs
+    mkdir -p "$station_debs.part"
+    cp "$root"/var/cache/apt/archives/*.deb "$station_debs.part/"
+    mv "$station_debs.part" "$station_debs"
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    cp -a --remove-destination "$work/resolv.conf" "$root/etc/resolv.conf"
+  fi
+  log "station packages installed (not for a real box)"
+  mkdir -p "$root/tmp/station"
+  cp "$station_debs"/*.deb "$root/tmp/station/"
+  chroot "$root" sh -c 'dpkg -i /tmp/station/*.deb >/dev/null'
+  rm -rf "$root/tmp/station"
+  # The client is started by the test, in its own network namespace, not by D-Bus.
+  chroot "$root" systemctl disable wpa_supplicant.service >/dev/null 2>&1 || true
+fi
+
 # A read-only system: systemd makes a machine id at each boot (an empty file says so).
 : > "$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
@@ -155,6 +187,7 @@ mkfs.vfat -n BOOT -C "$out/boot.img" 65536 >/dev/null
 # The provisioning file: the test's, or SOLIDAIRE_PROVISION_FILE (else the volunteer writes
 # one on the card, see the README).
 toml=${SOLIDAIRE_PROVISION_FILE:-}
+if [ "$wifi_station" = yes ]; then toml=${toml:-$here/test-hooks/solidaire-ap.toml}; fi
 if [ "$test_hooks" = yes ]; then toml=${toml:-$here/test-hooks/solidaire.toml}; fi
 if [ -n "$toml" ]; then mcopy -i "$out/boot.img" "$toml" ::solidaire.toml; fi
 log "done: $out ($(du -sh "$out" | cut -f1); root ${root_mb} MB)"
