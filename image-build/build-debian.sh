@@ -146,7 +146,12 @@ if [ "$wifi_station" = yes ]; then
   log "station packages installed (not for a real box)"
   mkdir -p "$root/tmp/station"
   cp "$station_debs"/*.deb "$root/tmp/station/"
+  # busybox would remake the initramfs (initramfs-tools takes it when it is there): the
+  # test image keeps the shipped one.
+  initrd=$(readlink -f "$root/initrd.img")
+  cp -a "$initrd" "$work/initrd.img"
   chroot "$root" sh -c 'dpkg -i /tmp/station/*.deb >/dev/null'
+  cp -a "$work/initrd.img" "$initrd"
   rm -rf "$root/tmp/station"
   # The client is started by the test, in its own network namespace, not by D-Bus.
   chroot "$root" systemctl disable wpa_supplicant.service >/dev/null 2>&1 || true

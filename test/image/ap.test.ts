@@ -32,6 +32,8 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 const supplicantConf = (psk: string) => `ctrl_interface=/run/wpa-sta\nnetwork={\n  ssid="${SSID}"\n  psk="${psk}"\n  key_mgmt=WPA-PSK\n  proto=RSN\n  scan_ssid=1\n}\n`;
 /** udhcpc's script: configures the station's interface from the lease and writes it down. */
 const DHCP_SCRIPT = `#!/bin/sh
+exec >>/run/sta-dhcp.log 2>&1
+echo "udhcpc: $1 ip=$ip subnet=$subnet router=$router dns=$dns"
 case "$1" in
   bound|renew)
     ip addr flush dev "$interface"
@@ -76,9 +78,10 @@ describe.skipIf(!IMAGES)('the access point, on mac80211_hwsim radios in the boot
       await sh('modprobe mac80211_hwsim radios=2');
       const loaded = Date.now();
       await g.until('hostapd@wlan0 active', 3 * 60_000, async () => ((await g.sh('systemctl is-active hostapd@wlan0.service')).out === 'active\n' ? true : undefined));
-      const ap = await g.until('wlan0 in AP mode', 60_000, async () => {
+      // hostapd first waits for the country's rules (COUNTRY_UPDATE), then beacons.
+      const ap = await g.until('wlan0 beaconing', 2 * 60_000, async () => {
         const info = await sh('iw dev wlan0 info');
-        return /type AP/.test(info) ? info : undefined;
+        return /type AP/.test(info) && /\tssid /.test(info) ? info : undefined;
       });
       console.log(`access point up ${Math.round((Date.now() - loaded) / 1000)} s after the radios appeared:\n${ap}`);
       expect(ap).toContain(`ssid ${SSID_SHOWN}`);
@@ -116,8 +119,9 @@ describe.skipIf(!IMAGES)('the access point, on mac80211_hwsim radios in the boot
       expect(await sh('iw dev wlan0 station dump')).toMatch(/authorized:\s+yes/);
 
       // An address from the box's dnsmasq.
-      await sh(`echo ${b64(DHCP_SCRIPT)} | base64 -d > /run/sta-dhcp.sh && chmod +x /run/sta-dhcp.sh`);
-      await sh('ip netns exec sta udhcpc -i wlan1 -n -q -t 10 -T 3 -s /run/sta-dhcp.sh', 3 * 60_000);
+      await sh(`echo ${b64(DHCP_SCRIPT)} | base64 -d > /tmp/sta-dhcp.sh && chmod +x /tmp/sta-dhcp.sh`);
+      // The script is in /tmp: /run is mounted noexec (udhcpc ran none from there).
+      console.log(await sh('findmnt -no OPTIONS /run; ip netns exec sta udhcpc -i wlan1 -n -q -t 10 -T 3 -s /tmp/sta-dhcp.sh 2>&1; cat /run/sta-dhcp.log', 3 * 60_000));
       const lease = await sh('cat /run/sta-lease');
       console.log(`lease: ${lease}`);
       expect(lease).toMatch(/^ip=10\.42\.0\.(\d+) router=10\.42\.0\.1 dns=10\.42\.0\.1\n$/);
