@@ -48,11 +48,12 @@ systemctl enable solidaire.service solidaire-provision.service solidaire-powerof
 # The access point starts when wlan0 appears, not at a point of the boot: the radio's
 # driver may come up late (brcmfmac loads its firmware; a radio added after boot in
 # test/image/ap.test.ts). The plain hostapd.service is only ordered After=network.target:
-# started before the radio, it fails, and by its unit (Restart=on-failure, 2 s) and
-# systemd's start limit (5 in 10 s) stays down. hostapd@wlan0 is bound to the device (it
-# stops if the radio goes) and wanted by it, not by multi-user.target (a box without a
-# radio does not wait for one); it runs once a Wi-Fi was provisioned (its file exists),
-# after the first boot wrote it (overlay/etc/systemd/system/hostapd@.service.d/).
+# started before the radio it fails, and by its unit (Restart=on-failure, 2 s) it is
+# started again every 2 s until the radio comes, for ever on a box whose radio is missing
+# or broken (read from the unit, not run). hostapd@wlan0 is bound to the device (it stops
+# if the radio goes) and wanted by it, not by multi-user.target (a box without a radio
+# does not wait for one); it runs once a Wi-Fi was provisioned (its file exists), after
+# the first boot wrote it (overlay/etc/systemd/system/hostapd@.service.d/).
 systemctl disable hostapd.service >/dev/null 2>&1 || true
 mkdir -p /etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants
 ln -sfn /usr/lib/systemd/system/hostapd@.service /etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants/hostapd@wlan0.service
