@@ -50,7 +50,7 @@ cat > /etc/systemd/system/hostapd.service.d/solidaire.conf <<'UNIT'
 ConditionFileNotEmpty=/etc/hostapd/hostapd.conf
 After=solidaire-provision.service
 UNIT
-systemctl enable solidaire.service solidaire-provision.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
+systemctl enable solidaire.service solidaire-provision.service solidaire-update-recover.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
 systemctl unmask hostapd.service >/dev/null 2>&1 || true
 systemctl enable hostapd.service
 # A read-only system has no use for these.
