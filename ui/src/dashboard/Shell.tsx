@@ -24,6 +24,7 @@ export function Shell(props: RouteSectionProps): JSX.Element {
               {t('nav.sites')}
             </A>
             <A href="/alerts">{t('nav.alerts')}</A>
+            <A href="/releases">{t('nav.releases')}</A>
             <A href="/enroll">{t('nav.enroll')}</A>
             <button type="button" class="link" onClick={() => setToken(null)}>
               {t('app.logout')}
