@@ -93,5 +93,13 @@ describe('fleet health history', () => {
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM health_raw WHERE site_key = 'site' AND at >= 0").all() as Array<{ detail: string }>;
     expect(plan.map((r) => r.detail).join(' ')).toMatch(/health_raw_key/);
   });
+
+  it('stores only finite numbers of a sample', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const { health } = store(clock);
+    const at = Date.UTC(2026, 10, 1) - 60_000;
+    health.ingest('site', [{ at, values: { 'battery.pct': 70, 'temp.cpu': Number.NaN, 'disk.free_pct': Number.POSITIVE_INFINITY, note: 'x' as unknown as number } }]);
+    expect(health.latest('site')).toEqual({ at, values: { 'battery.pct': 70 } });
+  });
 });
 
