@@ -1,6 +1,7 @@
 // Benchmark (issue 2, Proof): the workspace's HTTP throughput and latency against a bare
 // hono route served by the same process, with the load generated from another process.
 //   read     = GET  /api/v1/spaces/{space}/documents, a space holding 50 documents
+//   (read gzip: the same with Accept-Encoding: gzip, as every browser sends it)
 //   write    = POST /api/v1/spaces/{space}/threads/{id}/messages (cookie + CSRF headers)
 //   baseline = GET  / of a bare hono app, same process as the appliance, its own port
 //   same     = GET  /same of that bare app, answering the read route's JSON held in memory
@@ -243,6 +244,8 @@ try {
   const same = await measure('same', { url: `http://127.0.0.1:${basePort}/same` });
   const prepared = await measure('prepared', { url: `http://127.0.0.1:${basePort}/prepared` });
   const read = await measure('read', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie } });
+  // As a browser asks for it (every browser accepts gzip): the list compressed once per change.
+  const readGzip = await measure('read gzip', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie, 'accept-encoding': 'gzip, deflate' } });
   const write = await measure('write', {
     url: `${base}/api/v1/spaces/${SPACE}/threads/${started.thread.id}/messages`,
     method: 'POST',
@@ -276,6 +279,9 @@ try {
     'http.baseline.rps': Math.round(baseline.rps),
     'http.read.ratio': Number((read.rps / baseline.rps).toFixed(3)),
     'http.write.ratio': Number((write.rps / baseline.rps).toFixed(3)),
+    'http.read.gzip.rps': Math.round(readGzip.rps),
+    'http.read.gzip.ratio': Number((readGzip.rps / baseline.rps).toFixed(3)),
+    'http.read.gzip.response.bytes': Math.round(readGzip.bytes),
     'http.baseline.same.rps': Math.round(same.rps),
     'http.read.same.ratio': Number((read.rps / same.rps).toFixed(3)),
     'http.baseline.prepared.rps': Math.round(prepared.rps),
@@ -289,7 +295,7 @@ try {
     'http.baseline.response.bytes': Math.round(baseline.bytes),
     'http.baseline.same.response.bytes': Math.round(same.bytes),
     'http.baseline.prepared.response.bytes': Math.round(prepared.bytes),
-    'http.failed.count': baseline.failed + same.failed + prepared.failed + read.failed + write.failed,
+    'http.failed.count': baseline.failed + same.failed + prepared.failed + read.failed + readGzip.failed + write.failed,
     'appliance.rss.mb': Number(rss.toFixed(1)),
     'appliance.rss.before.mb': Number(rssBefore.toFixed(1)),
     'appliance.rss.settled.mb': Number(rssSettled.toFixed(1)),
