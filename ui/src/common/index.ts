@@ -1,5 +1,5 @@
 export { Field, notes, type NoteWords } from './pieces.js';
-export { SkipLink, focusMainOnNavigation } from './frame.js';
+export { LanguagePicker, SkipLink, focusMainOnNavigation } from './frame.js';
 export { polled, REFRESH_MS } from './poll.js';
 export { isObject, isString, oneOf } from './guards.js';
 export {
