@@ -19,8 +19,8 @@
 # without it the box takes no update. With --test-hooks and no key, a test key pair is
 # made in OUT/test-releases/key.
 # Cache: $SOLIDAIRE_IMAGE_CACHE (default /var/cache/solidaire-image) keeps the base system,
-# keyed by a hash of the package list and of build_base below, and the arm64 node_modules,
-# keyed by a hash of package-lock.json.
+# keyed by a hash of the package list and of build_base below, and the arm64 node_modules
+# (stage-install.sh), keyed by a hash of package-lock.json.
 # Host packages: mmdebstrap qemu-user-static binfmt-support e2fsprogs dosfstools mtools
 # g++-aarch64-linux-gnu (better-sqlite3 is cross-compiled: minutes instead of an hour under
 # qemu-user).
@@ -71,45 +71,21 @@ else
   log "base system built in $(( $(date +%s) - t0 )) s"
 fi
 
-# 2. The arm64 node_modules, from the cache when package-lock.json has not changed.
-modules_key=$( { cat "$repo/package-lock.json"; cat "$here/arm64-modules.sh"; } | sha256sum | cut -c1-16)
-modules_tar=$cache/node_modules-arm64-$modules_key.tar
-if [ -f "$modules_tar" ]; then
-  log "arm64 node_modules from the cache ($modules_tar)"
-else
-  log "arm64 node_modules (key $modules_key)"
-  t0=$(date +%s)
-  "$here/arm64-modules.sh" "$repo" "$cache/node_modules-arm64-$modules_key.part.tar"
-  mv "$cache/node_modules-arm64-$modules_key.part.tar" "$modules_tar"
-  log "arm64 node_modules made in $(( $(date +%s) - t0 )) s"
-fi
-
-# 3. The system tree: the base, the application as install.sh expects it, the payload.
+# 2. The system tree: the base, the application as install.sh expects it, the payload.
 work=$(mktemp -d "${TMPDIR:-/tmp}/solidaire-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"
 tar -xpf "$base_tar" -C "$root" --numeric-owner --xattrs --xattrs-include='*'
-stage=$root/tmp/solidaire-install
-mkdir -p "$stage/app"
-for part in appliance relay ui; do
-  mkdir -p "$stage/app/$part"
-  cp "$repo/$part/package.json" "$stage/app/$part/"
-  # What runs: the compiled code, the SQL migrations, the Node.js settings of a small box.
-  for what in dist migrations node.env; do
-    if [ -e "$repo/$part/$what" ]; then cp -a "$repo/$part/$what" "$stage/app/$part/"; fi
-  done
-done
-cp -a "$repo/bin" "$repo/package.json" "$repo/package-lock.json" "$repo/README.md" "$stage/app/"
-tar -xf "$modules_tar" -C "$stage/app" --no-same-owner
-cp -a "$here/payload" "$here/overlay" "$stage/"
 release_key=${SOLIDAIRE_RELEASE_KEY:-}
 if [ "$test_hooks" = yes ] && [ -z "$release_key" ]; then
   [ -f "$out/test-releases/key/release-key.pem" ] || node "$repo/bin/solidaire.js" release keygen --out "$out/test-releases/key" >/dev/null
   release_key=$out/test-releases/key/release-key.pub
 fi
-# install.sh runs in the new system: it finds the key there.
-if [ -n "$release_key" ]; then cp "$release_key" "$stage/release-key.pub"; fi
+# The application (arm64 node_modules from the cache), payload, overlay and key, as the
+# pi-gen stage gets them too; install.sh runs in the new system: it finds them there.
+stage=$root/tmp/solidaire-install
+"$here/stage-install.sh" "$repo" "$stage" "$release_key"
 log "install.sh in the arm64 system (qemu-user)"
 SOLIDAIRE_RELEASE_KEY=${release_key:+/tmp/solidaire-install/release-key.pub} \
   chroot "$root" /bin/sh /tmp/solidaire-install/payload/install.sh /tmp/solidaire-install/app /tmp/solidaire-install/overlay
@@ -161,28 +137,19 @@ fi
 : > "$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
 
-# 4. The data partition's tree: what /var/lib/solidaire holds on a new card, owned by the box.
+# 3. The data partition's tree: what install.sh made in /var/lib/solidaire (the data
+# partition's mount point) goes to its own disk.
 data=$work/data
 mkdir -p "$data"
 cp -a "$root/var/lib/solidaire/." "$data/"
 find "$root/var/lib/solidaire" -mindepth 1 -delete
-owner=$(chroot "$root" id -u solidaire):$(chroot "$root" id -g solidaire)
-mkdir -p "$data/data" "$data/system" "$data/systemd"
-# systemd's state is mounted from the data partition (see overlay/etc/fstab).
-cp -a "$root/var/lib/systemd/." "$data/systemd/"
-find "$root/var/lib/systemd" -mindepth 1 -delete
-# The box writes in data/, updates/ (releases it receives) and requests/ (to root); the
-# top, system/ and systemd/ are root's (see overlay/etc/tmpfiles.d/solidaire.conf).
-mkdir -p "$data/updates" "$data/requests"
-chown -R "$owner" "$data/data" "$data/updates" "$data/requests"
-chmod 0750 "$data/data" "$data/updates" "$data/requests"
 
-# 5. Kernel and initramfs for qemu's -kernel/-initrd (on a Pi they go to the boot partition).
+# 4. Kernel and initramfs for qemu's -kernel/-initrd (on a Pi they go to the boot partition).
 cp -L "$root/vmlinuz" "$out/vmlinuz"
 cp -L "$root/initrd.img" "$out/initrd.img"
 echo "root=LABEL=SOLIDAIRE ro rootwait console=ttyAMA0 panic=10" > "$out/cmdline.txt"
 
-# 6. The disk images, without loop devices.
+# 5. The disk images, without loop devices.
 log "disk images"
 root_mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 64 ))
 rm -f "$out/root.img" "$out/data.img" "$out/boot.img"

@@ -34,7 +34,8 @@ if [ -n "${SOLIDAIRE_RELEASE_KEY:-}" ]; then
 fi
 
 # The data partition's mount point. What lives on it (database, files, the settings the
-# first boot writes) is made by the build in its own tree; the read-only system links to it.
+# first boot writes) is made below; each build puts that tree on the data partition
+# (build-debian.sh on its own disk, pi-gen's export step mounts the partition there).
 mkdir -p /var/lib/solidaire
 ln -sfn /var/lib/solidaire/system/localtime /etc/localtime
 # hostapd@wlan0 (Debian's unit per interface) reads /etc/hostapd/wlan0.conf.
@@ -44,7 +45,7 @@ ln -sfn /var/lib/solidaire/system/hostapd.conf /etc/hostapd/wlan0.conf
 mkdir -p /boot/firmware
 
 # Services: the box, its first boot, its network.
-systemctl enable solidaire.service solidaire-provision.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
+systemctl enable solidaire.service solidaire-provision.service solidaire-update-recover.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
 # The access point starts when wlan0 appears, not at a point of the boot: the radio's
 # driver may come up late (brcmfmac loads its firmware; a radio added after boot in
 # test/image/ap.test.ts). The plain hostapd.service is only ordered After=network.target:
@@ -59,3 +60,14 @@ mkdir -p /etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants
 ln -sfn /usr/lib/systemd/system/hostapd@.service /etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants/hostapd@wlan0.service
 # A read-only system has no use for these.
 systemctl mask apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer >/dev/null 2>&1 || true
+
+# The data partition's tree, what /var/lib/solidaire holds on a new card. systemd's state
+# lives there too (bound on /var/lib/systemd, see overlay/etc/fstab): it moves now, after
+# every package and unit that wrote it. The box writes in data/, updates/ (releases it
+# receives) and requests/ (to root); the top, system/ and systemd/ are root's (as
+# overlay/etc/tmpfiles.d/solidaire.conf says). Safe to run again.
+mkdir -p /var/lib/solidaire/data /var/lib/solidaire/system /var/lib/solidaire/systemd /var/lib/solidaire/updates /var/lib/solidaire/requests
+cp -a /var/lib/systemd/. /var/lib/solidaire/systemd/
+find /var/lib/systemd -mindepth 1 -delete
+chown -R solidaire:solidaire /var/lib/solidaire/data /var/lib/solidaire/updates /var/lib/solidaire/requests
+chmod 0750 /var/lib/solidaire/data /var/lib/solidaire/updates /var/lib/solidaire/requests

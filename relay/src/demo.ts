@@ -17,6 +17,8 @@ export interface FullDemoOptions {
   /** 0: every port chosen by the system (tests). */
   readonly ports?: 'default' | 0;
   readonly host?: string;
+  /** The releases' public key the relay checks a published release with (none: it takes none). */
+  readonly releaseKeyFile?: string;
 }
 
 export interface FullDemo {
@@ -35,6 +37,7 @@ export async function startFullDemo(opts: FullDemoOptions): Promise<FullDemo> {
     hubListen: [any ? '/ip4/127.0.0.1/tcp/0' : '/ip4/127.0.0.1/tcp/4001'],
     authorityDir: join(opts.dataDir, 'federation'),
     log: opts.log,
+    ...(opts.releaseKeyFile ? { releaseKeyFile: opts.releaseKeyFile } : {}),
   });
   const addresses = await relay.start();
   let demo: Demo;

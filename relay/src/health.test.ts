@@ -1,6 +1,7 @@
 /** The fleet's health history: idempotent ingestion, raw for a week, hourly for a year, no hole after weeks offline. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '@solidaire/appliance/db';
 import { FakeClock } from '@solidaire/appliance/clock';
@@ -67,4 +68,38 @@ describe('fleet health history', () => {
       [3 * HOUR, 50, 60, 55],
     ]);
   });
+
+  it('keeps the samples of a relay made before raw samples were appended (migration 007), and their key', () => {
+    const all = fileURLToPath(new URL('../migrations/', import.meta.url));
+    const older = join(scratchpad.dir(), 'migrations');
+    mkdirSync(older);
+    for (const f of readdirSync(all).filter((f) => f < '007')) copyFileSync(join(all, f), join(older, f));
+    const path = join(scratchpad.dir(), 'relay.db');
+    const before = openDatabase({ path, migrations: older });
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    new HealthStore({ db: before, clock }).ingest('site', [
+      { at: Date.UTC(2026, 10, 1) - 2 * 60_000, values: { 'battery.pct': 70 } },
+      { at: Date.UTC(2026, 10, 1) - 60_000, values: { 'battery.pct': 71 } },
+    ]);
+    before.close();
+
+    const db = openDatabase({ path, migrations: all });
+    scratchpad.defer(() => db.close());
+    const health = new HealthStore({ db, clock });
+    expect(health.latest('site')).toEqual({ at: Date.UTC(2026, 10, 1) - 60_000, values: { 'battery.pct': 71 } });
+    expect(health.series('site', 'battery.pct', HOUR).map((p) => p.mean)).toEqual([70, 71]);
+    // Still stored once when delivered again.
+    expect(health.ingest('site', [{ at: Date.UTC(2026, 10, 1) - 60_000, values: { 'battery.pct': 71 } }])).toBe(0);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM health_raw WHERE site_key = 'site' AND at >= 0").all() as Array<{ detail: string }>;
+    expect(plan.map((r) => r.detail).join(' ')).toMatch(/health_raw_key/);
+  });
+
+  it('stores only finite numbers of a sample', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const { health } = store(clock);
+    const at = Date.UTC(2026, 10, 1) - 60_000;
+    health.ingest('site', [{ at, values: { 'battery.pct': 70, 'temp.cpu': Number.NaN, 'disk.free_pct': Number.POSITIVE_INFINITY, note: 'x' as unknown as number } }]);
+    expect(health.latest('site')).toEqual({ at, values: { 'battery.pct': 70 } });
+  });
 });
+

@@ -42,6 +42,15 @@ function atomically<T>(db: Db, fn: () => T): T {
   return db.inTransaction ? fn() : db.transaction(fn)();
 }
 
+/** `values` without what is not a finite number; the object itself when all are (the usual case: no copy for every sample). */
+function numbersOnly(values: Readonly<Record<string, number>>): Readonly<Record<string, number>> {
+  for (const k in values) {
+    const v = values[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return Object.fromEntries(Object.entries(values).filter(([, x]) => typeof x === 'number' && Number.isFinite(x)));
+  }
+  return values;
+}
+
 export class HealthStore {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
@@ -54,8 +63,7 @@ export class HealthStore {
       let fresh = 0;
       for (const s of samples) {
         if (!Number.isSafeInteger(s.at) || s.at < oldest) continue;
-        const values = Object.entries(s.values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
-        fresh += insertRaw.run(siteKey, s.at, JSON.stringify(Object.fromEntries(values))).changes;
+        fresh += insertRaw.run(siteKey, s.at, JSON.stringify(numbersOnly(s.values))).changes;
       }
       return fresh;
     });

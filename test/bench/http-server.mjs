@@ -1,6 +1,7 @@
 // The HTTP bench's server: one appliance on loopback and, unless --cold, a bare hono app
 // in the same process on its own port as the baseline (GET / → {ok:true}; GET /same →
-// whatever JSON was PUT to /same). Usage:
+// whatever JSON was PUT to /same; GET /prepared → the body and headers PUT to /prepared,
+// as they are). Usage:
 //   node http-server.mjs <dataDir> [--cold]
 // Prints `READY {"port":N,"basePort":M}` once both listen; SIGTERM stops it cleanly.
 import v8 from 'node:v8';
@@ -32,6 +33,15 @@ if (!cold) {
     return c.json({ ok: true });
   });
   bare.get('/same', (c) => c.json(same));
+  // A third: the read's own answer, bytes and headers, held ready as the workspace holds it
+  // in its response cache; the ratio to it is the cost of everything but the answer's size.
+  let prepared = { body: new Uint8Array(), headers: {} };
+  bare.put('/prepared', async (c) => {
+    const { body, headers } = await c.req.json();
+    prepared = { body: new TextEncoder().encode(body), headers: Object.freeze(headers) };
+    return c.json({ ok: true });
+  });
+  bare.get('/prepared', () => new Response(prepared.body, { status: 200, headers: prepared.headers }));
   basePort = await new Promise((resolve) => {
     baseline = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
   });

@@ -1,10 +1,13 @@
 // Benchmark (issue 2, Proof): the workspace's HTTP throughput and latency against a bare
 // hono route served by the same process, with the load generated from another process.
 //   read     = GET  /api/v1/spaces/{space}/documents, a space holding 50 documents
+//   (read gzip: the same with Accept-Encoding: gzip, as every browser sends it)
 //   write    = POST /api/v1/spaces/{space}/threads/{id}/messages (cookie + CSRF headers)
 //   baseline = GET  / of a bare hono app, same process as the appliance, its own port
 //   same     = GET  /same of that bare app, answering the read route's JSON held in memory
-//              (an extra baseline: the ratio to it isolates the workspace's own work)
+//              (serialised on each request, as a plain hono route would)
+//   prepared = GET  /prepared of that bare app, answering the read route's bytes and headers
+//              held ready (the ratio to it is the workspace's own work, the answer's size apart)
 // wrk (one thread), 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
 // is reported. Then: the server's RSS right after the load, its CPU over 60 s idle and its
 // RSS at the end of that idle minute (settled), and the cold
@@ -224,6 +227,12 @@ try {
   const { json: listed } = await api(base, session, 'GET', `/spaces/${SPACE}/documents`);
   if (listed.documents.length !== DOCUMENTS) throw new Error(`expected ${DOCUMENTS} documents, the list has ${listed.documents.length}`);
   await fetch(`http://127.0.0.1:${basePort}/same`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(listed) });
+  {
+    // The read's answer exactly as the workspace sends it to wrk (no Accept-Encoding).
+    const res = await fetch(`${base}/api/v1/spaces/${SPACE}/documents`, { headers: { cookie: session.headers.cookie, 'accept-encoding': 'identity' } });
+    const headers = Object.fromEntries([...res.headers].filter(([k]) => !['content-length', 'date', 'connection', 'keep-alive'].includes(k)));
+    await fetch(`http://127.0.0.1:${basePort}/prepared`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body: await res.text(), headers }) });
+  }
   const rssBefore = rssMb(pid);
   const partsBefore = rssParts(pid);
   const memBefore = await server.memory();
@@ -233,7 +242,10 @@ try {
   console.log(`appliance pid ${pid}, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s, median of ${RUNS} runs of ${RUN_S} s`);
   const baseline = await measure('baseline', { url: `http://127.0.0.1:${basePort}/` });
   const same = await measure('same', { url: `http://127.0.0.1:${basePort}/same` });
+  const prepared = await measure('prepared', { url: `http://127.0.0.1:${basePort}/prepared` });
   const read = await measure('read', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie } });
+  // As a browser asks for it (every browser accepts gzip): the list compressed once per change.
+  const readGzip = await measure('read gzip', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie, 'accept-encoding': 'gzip, deflate' } });
   const write = await measure('write', {
     url: `${base}/api/v1/spaces/${SPACE}/threads/${started.thread.id}/messages`,
     method: 'POST',
@@ -267,8 +279,13 @@ try {
     'http.baseline.rps': Math.round(baseline.rps),
     'http.read.ratio': Number((read.rps / baseline.rps).toFixed(3)),
     'http.write.ratio': Number((write.rps / baseline.rps).toFixed(3)),
+    'http.read.gzip.rps': Math.round(readGzip.rps),
+    'http.read.gzip.ratio': Number((readGzip.rps / baseline.rps).toFixed(3)),
+    'http.read.gzip.response.bytes': Math.round(readGzip.bytes),
     'http.baseline.same.rps': Math.round(same.rps),
     'http.read.same.ratio': Number((read.rps / same.rps).toFixed(3)),
+    'http.baseline.prepared.rps': Math.round(prepared.rps),
+    'http.read.prepared.ratio': Number((read.rps / prepared.rps).toFixed(3)),
     'http.read.p99.ms': read.p99,
     'http.write.p99.ms': write.p99,
     'http.baseline.p99.ms': baseline.p99,
@@ -277,7 +294,8 @@ try {
     'http.read.response.bytes': Math.round(read.bytes),
     'http.baseline.response.bytes': Math.round(baseline.bytes),
     'http.baseline.same.response.bytes': Math.round(same.bytes),
-    'http.failed.count': baseline.failed + same.failed + read.failed + write.failed,
+    'http.baseline.prepared.response.bytes': Math.round(prepared.bytes),
+    'http.failed.count': baseline.failed + same.failed + prepared.failed + read.failed + readGzip.failed + write.failed,
     'appliance.rss.mb': Number(rss.toFixed(1)),
     'appliance.rss.before.mb': Number(rssBefore.toFixed(1)),
     'appliance.rss.settled.mb': Number(rssSettled.toFixed(1)),

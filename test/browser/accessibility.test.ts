@@ -179,7 +179,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     await checkPages((p) => logIn(p, 'admin'), workspace, ['/admin/accounts', '/admin/spaces', '/admin/network', '/admin/usb', '/admin/updates', '/sync']);
   }, 120_000);
 
-  it('the dashboard: login, fleet, a site, alerts, enrolling, at both sizes', async () => {
+  it('the dashboard: login, fleet, a site, alerts, releases, enrolling, at both sizes', async () => {
     for (const [w, h] of SIZES) {
       const page = await open(w, h);
       await page.goto(dashboard() + '/');
@@ -188,7 +188,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
       await page.context().close();
     }
     const youri = full().relay.registry.list().find((s) => s.name === 'Youri')!;
-    await checkPages(logInDashboard, dashboard, ['/', `/sites/${youri.id}`, '/alerts', '/enroll']);
+    await checkPages(logInDashboard, dashboard, ['/', `/sites/${youri.id}`, '/alerts', '/releases', '/enroll']);
     // A chart says in words what its canvas draws; the revocation's question is checked too.
     const page = await open(1024, 768);
     await logInDashboard(page);
@@ -256,7 +256,7 @@ describe.skipIf(!found)('accessibility of the workspace and the dashboard', () =
     await logInDashboard(board);
     await skipsToContent(board, 'Alertes');
     const youri = full().relay.registry.list().find((s) => s.name === 'Youri')!;
-    for (const path of ['/', `/sites/${youri.id}`, '/alerts', '/enroll']) await tabThroughPage(board, dashboard() + path);
+    for (const path of ['/', `/sites/${youri.id}`, '/alerts', '/releases', '/enroll']) await tabThroughPage(board, dashboard() + path);
     await board.context().close();
   }, 120_000);
 });

@@ -4,7 +4,7 @@
  * and the errors it throws, the login, the check every page must pass (a label on every
  * field, nothing scrolling sideways), and the whole demo to run them against.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -96,11 +96,14 @@ export function pages(browser: () => Browser, password: string): Pages {
  * ports the system chooses, in a temporary folder) and a browser, started before them and
  * stopped after. Call it inside the file's describe.
  */
-export function demoInBrowser(prefix: string): { readonly dir: string; readonly full: FullDemo; readonly browser: Browser } {
+export function demoInBrowser(prefix: string, opts: { releaseKeyPem?: string } = {}): { readonly dir: string; readonly full: FullDemo; readonly browser: Browser } {
   const state = {} as { dir: string; full: FullDemo; browser: Browser };
   beforeAll(async () => {
     state.dir = mkdtempSync(join(tmpdir(), prefix));
-    state.full = await startFullDemo({ dataDir: state.dir, ports: 0, host: '127.0.0.1', log: () => {} });
+    // The relay takes releases signed with this key (its boxes do not have it: they refuse them).
+    const releaseKeyFile = opts.releaseKeyPem ? join(state.dir, 'release-key.pub') : undefined;
+    if (releaseKeyFile) writeFileSync(releaseKeyFile, opts.releaseKeyPem!);
+    state.full = await startFullDemo({ dataDir: state.dir, ports: 0, host: '127.0.0.1', log: () => {}, ...(releaseKeyFile ? { releaseKeyFile } : {}) });
     state.browser = await launch();
   }, 90_000);
   afterAll(async () => {

@@ -3,13 +3,14 @@
  * served by a real relay with the two demo boxes of `npm start` enrolled and reporting:
  * what a volunteer in Grigny does. Skipped where Chromium is absent (chromium.ts).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Download, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSiteKey } from '../../appliance/src/identity/index.js';
 import { enrollmentFileSchema, enrollProof, readRelayConfig, type EnrollmentFile } from '../../appliance/src/relay-link/index.js';
+import { buildRelease, generateReleaseKeys } from '../../appliance/src/update/index.js';
 import type { FullDemo } from '../../relay/src/demo.js';
 import { demoInBrowser, found, pages, SCREENSHOTS as SHOTS } from './chromium.js';
 
@@ -19,7 +20,8 @@ const SIZES = [
 ] as const;
 
 describe.skipIf(!found)('fleet dashboard in Chromium', () => {
-  const demo = demoInBrowser('solidaire-dashboard-');
+  const keys = generateReleaseKeys();
+  const demo = demoInBrowser('solidaire-dashboard-', { releaseKeyPem: keys.publicKeyPem });
   let dir: string;
   let full: FullDemo;
   let base: string;
@@ -114,6 +116,11 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       await page.waitForSelector('h1:has-text("Youri")');
       await page.waitForSelector('form.command');
       const before = await page.evaluate<number>("document.querySelectorAll('ul.commands li').length");
+      // A screen reader is told the newest command's state as it changes (a polite live region).
+      const live = '[role=status][data-live=command]';
+      const said = await page.textContent(live);
+      // Something in Youri's log to collect (a quiet box has none).
+      full.demo.appliances[1]!.recentLogs.push(`${new Date().toISOString()} une ligne du journal de Youri`);
       await page.selectOption('select[name=action]', 'collect-logs');
       await page.click('form.command button[type=submit]');
       // Newest first: the one just sent, waiting until the box takes it, then done.
@@ -121,8 +128,14 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       const sent = 'ul.commands li:first-child';
       await page.waitForSelector(`${sent}[data-state="done"]`, { timeout: 30_000 });
       expect(await page.textContent(sent)).toContain('Fait');
+      await page.waitForSelector(`${live}:has-text("Récupérer les journaux : Fait")`);
+      if (before === 0) expect(said).toBe('');
+      // The log in lines, in a block that scrolls by itself (and by keyboard): no JSON.
       await page.click(`${sent} summary`);
-      expect(await page.textContent(`${sent} pre.result`)).not.toBe('');
+      const log = page.locator(`${sent} pre.result.logs[role=region][tabindex="0"]`);
+      expect(await log.getAttribute('aria-label')).toBe('Journal de la boîte');
+      expect(await page.textContent(`${sent} details`)).toMatch(/\d+ lignes, la plus récente en dernier/);
+      expect(await log.textContent()).not.toMatch(/^\[|"/);
       // Every chart asked for is drawn (uPlot's canvas) or says it has no readings yet.
       await page.click('button:has-text("7 jours")');
       await noSidewaysScroll(page, `site ${size.name}`);
@@ -130,6 +143,65 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
       await page.context().close();
     }
   }, 90_000);
+
+  it('shows a sync and a change of settings in words, not JSON', async () => {
+    const page = await open(1024, 768);
+    await logIn(page);
+    await page.click('a:has-text("Youri")');
+    await page.waitForSelector('form.command');
+    await page.selectOption('select[name=action]', 'sync-now');
+    await page.click('form.command button[type=submit]');
+    await page.waitForSelector('[data-live=command]:has-text("Synchroniser maintenant : Fait")', { timeout: 30_000 });
+    await page.click('ul.commands li:first-child summary');
+    // Youri syncs with Grigny (and the relay's hub): a line each, changes sent and received.
+    expect(await page.textContent('ul.commands li:first-child .result-lines')).toMatch(/ : \d+ changements envoyés, \d+ reçus/);
+    await page.selectOption('select[name=action]', 'set-config');
+    // The example the form starts with is what the box takes.
+    await page.click('form.command button[type=submit]');
+    await page.waitForSelector('[data-live=command]:has-text("Changer les réglages : Fait")', { timeout: 30_000 });
+    await page.click('ul.commands li:first-child summary');
+    const config = await page.textContent('ul.commands li:first-child dl.result-config');
+    expect(config).toContain('Liaison3g');
+    expect(config).toContain('Payante (forfait)oui');
+    expect(config).toMatch(/Forfait par mois\d+ Mo/);
+    expect(await page.$('ul.commands li:first-child pre')).toBeNull();
+    await page.context().close();
+  }, 60_000);
+
+  it('lists a published release, and each site says in words that it refused it (its box has not the key)', async () => {
+    const page = await open(1024, 768);
+    await logIn(page);
+    await page.click('a:has-text("Youri")');
+    const live = '[role=status][data-live=update]';
+    await page.waitForSelector(live);
+    expect(await page.textContent(live)).not.toContain('0.9.0');
+
+    const root = join(dir, 'release-src');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    writeFileSync(join(root, 'bin/solidaire.js'), '#!/usr/bin/env node\n');
+    const release = join(dir, 'solidaire-0.9.0.release');
+    await buildRelease({ root, out: release, version: '0.9.0', privateKeyPem: keys.privateKeyPem, include: ['bin'], now: 0 });
+    const published = await fetch(`${base}/api/v1/releases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: readFileSync(release) });
+    expect(published.status).toBe(201);
+
+    // The box hears the offer, refuses it for want of the key, and tells the relay: the region changes.
+    await page.waitForSelector(`${live}:has-text("La version 0.9.0, proposée par le relais, a été refusée le")`, { timeout: 30_000 });
+    expect(await page.textContent(live)).toContain('Raison : cette boîte n’a pas la clé des versions de Solidaire');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-site-update-pc.png'), fullPage: true });
+
+    await page.click('a:has-text("Versions")');
+    await page.waitForSelector('tr[data-release="0.9.0"]');
+    const row = await page.textContent('tr[data-release="0.9.0"]');
+    expect(row).toContain('proposée aux boîtes');
+    expect(row).toContain('aucun site');
+    expect(row).toMatch(/\d/);
+    await noSidewaysScroll(page, 'releases pc');
+
+    await page.click('a:has-text("Sites")');
+    await page.waitForSelector('tr[data-site="Youri"] [data-update="refused"]');
+    expect(await page.textContent('tr[data-site="Youri"]')).toContain('Mise à jour refusée');
+    await page.context().close();
+  }, 60_000);
 
   let firstFile: EnrollmentFile;
 
@@ -179,11 +251,16 @@ describe.skipIf(!found)('fleet dashboard in Chromium', () => {
     const page = await open(1024, 768);
     await logIn(page);
     await page.waitForSelector('tr[data-site="Grigny"] [data-status="online"]');
+    // The fleet's state is told to a screen reader when it changes, not at every refresh.
+    const live = '[role=status][data-live=fleet]';
+    expect(await page.textContent(live)).toMatch(/En ligne : [^.]*Grigny/);
     // The box's link says goodbye as it stops (its last will would say it after the keep-alive).
     await full.demo.appliances[0]!.stop();
     await page.waitForSelector('tr[data-site="Grigny"] [data-status="silent"]', { timeout: 30_000 });
     expect(await statusOf(page, 'Youri')).toBe('online');
     expect(await page.textContent('tr[data-site="Grigny"]')).toContain('Silencieux');
+    expect(await page.textContent(live)).toMatch(/Silencieux : [^.]*Grigny/);
+    expect(await page.textContent(live)).not.toMatch(/En ligne : [^.]*Grigny/);
     await page.screenshot({ path: join(SHOTS, 'dashboard-silent-pc.png'), fullPage: true });
     // English from the menu, kept for the next page.
     await page.selectOption('header select', 'en');

@@ -2,7 +2,8 @@
  * The workspace of two boxes in a real browser, the two boxes syncing over libp2p on this
  * machine (the demo's Grigny and Youri): a message written on Youri's workspace appears on
  * Grigny's after a sync, and two people editing one document on the two boxes, neither
- * having the other's change, both find their words on both boxes afterwards.
+ * having the other's change, both find their words on both boxes afterwards; the sync
+ * page tells a screen reader what changes.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,13 +57,17 @@ describe.skipIf(!found)('two boxes in Chromium', () => {
     return page;
   }
 
+  async function writeMessage(page: Page, subject: string, body: string): Promise<void> {
+    await page.goto(`${youri}/s/${SPACE}/messages`);
+    await page.fill('label:has-text("Objet") + * input, input[maxlength="200"]', subject);
+    await page.fill('textarea', body);
+    await page.click('button:has-text("Envoyer")');
+    await page.waitForSelector(`text=${subject}`);
+  }
+
   it('shows on Grigny a message written at Youri, after a sync', async () => {
     const atYouri = await loggedIn(youri, 'moussa');
-    await atYouri.goto(`${youri}/s/${SPACE}/messages`);
-    await atYouri.fill('label:has-text("Objet") + * input, input[maxlength="200"]', 'Forage du puits');
-    await atYouri.fill('textarea', 'La pompe est réparée, écrit à Youri.');
-    await atYouri.click('button:has-text("Envoyer")');
-    await atYouri.waitForSelector('text=Forage du puits');
+    await writeMessage(atYouri, 'Forage du puits', 'La pompe est réparée, écrit à Youri.');
 
     await syncBoth();
     const atGrigny = await loggedIn(grigny, 'awa');
@@ -71,6 +76,20 @@ describe.skipIf(!found)('two boxes in Chromium', () => {
     await atGrigny.waitForSelector('text=La pompe est réparée, écrit à Youri.');
     await atYouri.context().close();
     await atGrigny.context().close();
+  });
+
+  it('tells a screen reader when the sync state changes, not the time since', async () => {
+    const atYouri = await loggedIn(youri, 'moussa');
+    await writeMessage(atYouri, 'Semences', 'Arrivées à Youri.');
+    await atYouri.click('a:has-text("Synchronisation")');
+    // A polite live region, asked again every few seconds: Grigny waits for the message...
+    const live = '[role=status][data-live=sync]';
+    await atYouri.waitForSelector(`${live}:has-text("en attente pour Grigny")`, { state: 'attached' });
+    await syncBoth();
+    // ... then has it: the region says so without a reload.
+    await atYouri.waitForSelector(`${live}:has-text("Grigny a tout reçu")`, { state: 'attached' });
+    expect(await atYouri.textContent(live)).not.toMatch(/il y a|Dernière synchronisation/);
+    await atYouri.context().close();
   });
 
   it('keeps two edits of one document made on the two boxes, each without the other', async () => {

@@ -211,6 +211,15 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     expect(await member.$('text=Créer un paquet')).toBeNull();
     expect(await member.$('text=Faire garder par ce site')).toBeNull();
     await member.context().close();
+
+    // The box admin makes and pins packs too, as the API lets it (spaces.ts: an admin of the commons).
+    const boxAdmin = await open(1024, 768);
+    await boxAdmin.goto(`${base}/s/commons/library`);
+    await logIn(boxAdmin, 'admin');
+    await boxAdmin.waitForSelector('button:has-text("Créer un paquet")');
+    await boxAdmin.click('button:has-text("Ouvrir")');
+    await boxAdmin.waitForSelector('button:has-text("Faire garder par ce site")');
+    await boxAdmin.context().close();
   });
 
   it('shows the version and the last update, takes a release and says what happens, in French and in English', async () => {
@@ -237,6 +246,9 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     await page.click('button:has-text("Envoyer une nouvelle version")');
     await page.waitForSelector('[role=status]:has-text("La version 0.2.0 est reçue et vérifiée.")');
     await page.waitForSelector('text=Reçue, en attente d’installation : 0.2.0');
+    // Where it stands, in the live region the page refreshes: brought on a USB stick, checked, waiting.
+    const live = '[role=status][data-live=updates]';
+    await page.waitForSelector(`${live} [data-delivery=queued]:has-text("La version 0.2.0, apportée sur une clé USB, est arrivée entière et vérifiée le")`);
     expect(readdirSync(join(dir, 'root', 'updates'))).toEqual(['0.2.0.release']);
     expect(readFileSync(join(dir, 'root', 'updates', '0.2.0.release')).equals(readFileSync(release))).toBe(true);
 
@@ -254,6 +266,21 @@ describe.skipIf(!found)('workspace administration in Chromium', () => {
     await page.click('button:has-text("Send a new version")');
     await page.waitForSelector('[role=alert]:has-text("This file is not a valid Solidaire release")');
     expect(await page.textContent('main')).not.toMatch(/n’est pas une version/);
+    await page.selectOption('header select', 'fr');
+
+    // The relay offers a release: the page, asked again every few seconds, says it is on its way.
+    await box.releases.offer({ version: '0.3.0', sha256: 'ab'.repeat(32), size: 40_000_000 });
+    await page.waitForSelector(`${live} [data-delivery=fetching]:has-text("La version 0.3.0, proposée par le relais, est en train d’arriver")`);
+    expect(await page.textContent(live)).toContain('sinon par Internet, dans les limites du forfait');
+    // Root's `update apply` refused a file: said, with its reason, without a reload.
+    writeFileSync(
+      join(dir, 'root', STATE_FILE),
+      JSON.stringify({ result: 'refused', version: 'solidaire-0.4.0.release', previous: '0.1.0', at: Date.now(), reason: 'La signature ne correspond pas.' }),
+    );
+    await page.waitForSelector(`${live}:has-text("le fichier solidaire-0.4.0.release a été refusé à l’installation. La boîte est restée à 0.1.0. Raison : La signature ne correspond pas.")`);
+    await page.selectOption('header select', 'en');
+    await page.waitForSelector(`${live}:has-text("the file solidaire-0.4.0.release was refused at installation. The box stayed at 0.1.0.")`);
+    await page.waitForSelector(`${live}:has-text("Version 0.3.0, offered by the relay, is on its way")`);
     await page.selectOption('header select', 'fr');
     await page.context().close();
   });

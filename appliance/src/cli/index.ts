@@ -9,6 +9,7 @@
  *   release keygen|build|publish   make the release signing keys; build and sign a release
  *                             bundle; offer one to every box through the relay
  *   update apply FILE         install a release bundle, keep it only if the box comes up with it
+ *   update recover            at boot, undo an update cut before its verdict (power cut)
  *   bundle export --data --out [--for SITE]   write what another site lacks to a file (USB)
  *   bundle import --data FILE                 verify a bundle file, then apply it
  */
@@ -25,7 +26,7 @@ import { enroll, readEnrollmentFile } from '../relay-link/index.js';
 import { provision } from '../provision/index.js';
 import { SystemdNotifier } from '../service/index.js';
 import { releaseCommands } from './release.js';
-import { applyUpdate, healthzAnswers, isReleaseFile, systemdService, type Delivery } from '../update/index.js';
+import { applyUpdate, healthzAnswers, isReleaseFile, recoverInterruptedUpdate, systemdService, type Delivery } from '../update/index.js';
 import { sql } from '../db/index.js';
 import { bundleDeps, describeExport, describeImport, importBundle, siteIdSchema, writeBundleFile } from '../bundle/index.js';
 
@@ -265,9 +266,8 @@ export function program(): Command {
 
   releaseCommands(cmd);
 
-  cmd
-    .command('update')
-    .description('mises à jour de la boîte')
+  const update = cmd.command('update').description('mises à jour de la boîte');
+  update
     .command('apply')
     .description('installe une version à côté de celle en service, et ne la garde que si la boîte répond avec elle (sinon retour arrière, base comprise)')
     .argument('<file>', 'le fichier de la version')
@@ -294,6 +294,18 @@ export function program(): Command {
         console.error(`Version ${state.version} refusée : ${state.reason}.`);
         process.exitCode = 2;
       }
+    });
+
+  update
+    .command('recover')
+    .description('au démarrage, avant la boîte : défait une installation interrompue (coupure de courant) — version d’avant, base d’avant')
+    .option('--root <dir>', 'partition des données', '/var/lib/solidaire')
+    .option('--data <dir>', 'dossier des données de la boîte (défaut : <root>/data)')
+    .option('--factory <dir>', 'version d’usine', '/opt/solidaire/factory')
+    .action((o: { root: string; data?: string; factory: string }) => {
+      const root = resolve(o.root);
+      const state = recoverInterruptedUpdate({ root, dataDir: resolve(o.data ?? join(root, 'data')), factoryDir: resolve(o.factory) }, () => Date.now());
+      if (state) console.log(`Installation interrompue défaite : ${state.reason}.`);
     });
 
   const bundle = cmd.command('bundle').description('paquets pour une clé USB, vers un site sans liaison');

@@ -7,7 +7,7 @@
  * directory is flushed so that the rename itself survives a power cut (rename(2) is
  * atomic, but durable only once its directory is synced).
  */
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface DurableOptions {
@@ -27,6 +27,12 @@ export function writeFileDurably(path: string, data: string | Uint8Array, opts: 
   flush(tmp, 'r');
   renameSync(tmp, path);
   flushDirectory(dir);
+}
+
+/** Remove `path` (if it is there) so that its absence, too, survives a power cut. */
+export function removeFileDurably(path: string): void {
+  rmSync(path, { force: true });
+  flushDirectory(dirname(path));
 }
 
 function flush(path: string, flags: string): void {

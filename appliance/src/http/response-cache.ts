@@ -25,6 +25,7 @@ import { constants as zlib, gzipSync } from 'node:zlib';
 import { MemoMap, type Db } from '../db/index.js';
 import type { TypedResponse } from 'hono';
 import type { ApiContext } from './context.js';
+import { requestHeader } from './request-header.js';
 import { prepared, secured, type SecuredHeaders } from './security-headers.js';
 
 /** One representation of a list: its bytes, its ETag, and the headers it is sent with. */
@@ -127,9 +128,9 @@ export function cachedJson<T>(c: ApiContext, space: string, compute: () => T): T
   const q = url.indexOf('?');
   const key = c.req.routePath + (q < 0 ? '' : url.slice(q));
   const entry = c.get('services').responses.get(space, key, compute);
-  const sent = (acceptsGzip(c.req.header('accept-encoding')) && gzipped(entry)) || entry;
+  const sent = (acceptsGzip(requestHeader(c, 'accept-encoding')) && gzipped(entry)) || entry;
   // Typed as the route's JSON answer (what the body is); a 304 carries none.
-  const ifNoneMatch = c.req.header('if-none-match');
+  const ifNoneMatch = requestHeader(c, 'if-none-match');
   if (matchesEtag(ifNoneMatch, entry.etag) || (entry.gzipped && matchesEtag(ifNoneMatch, entry.gzipped.etag))) {
     return prepared(null, 304, sent.headers) as unknown as TypedResponse<T, 200, 'json'>;
   }

@@ -1,10 +1,11 @@
 /**
- * Session middleware: finds the caller's account from the session cookie, and refuses a
- * state-changing request whose X-CSRF-Token header does not match the session's token.
+ * The session of an API request: finds the caller's account from the session cookie, and
+ * refuses a state-changing request whose X-CSRF-Token header does not match the session's
+ * token. Run for every API route by the app (app.ts), before anything else of the route.
  */
-import type { MiddlewareHandler } from 'hono';
 import { CsrfError } from '../errors/index.js';
-import type { ApiEnv } from './context.js';
+import type { ApiContext } from './context.js';
+import { requestHeader } from './request-header.js';
 
 export const SESSION_COOKIE = 'solidaire_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -34,26 +35,20 @@ export function cookieValue(header: string | undefined, name: string): string | 
   }
 }
 
-export function sessionMiddleware(): MiddlewareHandler<ApiEnv> {
-  // Not async: it returns the next layer's promise rather than awaiting it (one hop less).
-  return (c, next) => {
-    const { sessions, accounts } = c.get('services');
-    c.set('account', null);
-    c.set('session', null);
-    const token = cookieValue(c.req.header('cookie'), SESSION_COOKIE);
-    const session = token ? sessions.resolve(token) : undefined;
-    if (session) {
-      const account = accounts.get(session.accountId);
-      if (!account.disabled) {
-        c.set('account', account);
-        c.set('session', session);
-      }
-    }
-    const current = c.get('session');
-    if (current && !SAFE.has(c.req.method)) {
-      const sent = c.req.header(CSRF_HEADER);
-      if (!sent || sent !== current.csrfToken) throw new CsrfError();
-    }
-    return next();
-  };
+/** Sets the context's account and session (null when none); throws CsrfError for a forged change. */
+export function readSession(c: ApiContext): void {
+  const { sessions, accounts } = c.get('services');
+  let found = null;
+  const token = cookieValue(requestHeader(c, 'cookie'), SESSION_COOKIE);
+  const session = token ? sessions.resolve(token) : undefined;
+  if (session) {
+    const account = accounts.get(session.accountId);
+    if (!account.disabled) found = { account, session };
+  }
+  c.set('account', found?.account ?? null);
+  c.set('session', found?.session ?? null);
+  if (found && !SAFE.has(c.req.method)) {
+    const sent = requestHeader(c, 'x-csrf-token');
+    if (!sent || sent !== found.session.csrfToken) throw new CsrfError();
+  }
 }

@@ -7,16 +7,23 @@
  *                         read-only system, always there as the last resort
  *   snapshots/            the database as it was before the last update
  *   update-state.json     what the last update did (the box reports it to the relay)
+ *   update-pending.json   an update between its switch and its verdict (see below)
  *
  * `applyUpdate`: verify the bundle (signature, then every file), unpack it beside, stop
  * the box, snapshot its database, switch `current`, start it and wait for it to answer
  * /healthz with the new version. If it does not within the time given, stop it, put the
  * database back, switch back, start the old release and say why. Nothing is changed
  * before the bundle is fully verified.
+ *
+ * Between the switch and the verdict, update-pending.json says what to go back to. If the
+ * update never reaches its verdict (the power fails on a solar box, the apply is killed),
+ * the next `update recover` (at boot, before the box starts) or `update apply` finds it
+ * and goes back: the release before it, its database as it was. Only the verdict "kept"
+ * removes it, after writing the outcome.
  */
 import { execFile } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { writeFileDurably } from '../durable/index.js';
+import { removeFileDurably, writeFileDurably } from '../durable/index.js';
 import { basename, dirname, join } from 'node:path';
 import { ReleaseError } from './manifest.js';
 import { unpackRelease } from './bundle.js';
@@ -57,12 +64,24 @@ export interface UpdateState {
 
 export const DB_FILE = 'solidaire.db';
 export const STATE_FILE = 'update-state.json';
+export const PENDING_FILE = 'update-pending.json';
+
+/** What an update between its switch and its verdict would go back to. */
+interface Pending {
+  readonly version: string;
+  /** The new release's folder. */
+  readonly target: string;
+  /** The release in use before it. */
+  readonly before: { readonly dir: string; readonly name: string };
+  readonly snapshot: string;
+}
 
 const paths = (l: UpdateLayout) => ({
   releases: join(l.root, 'releases'),
   current: join(l.root, 'current'),
   snapshots: join(l.root, 'snapshots'),
   state: join(l.root, STATE_FILE),
+  pending: join(l.root, PENDING_FILE),
 });
 
 /** The release in use: its folder, and its name (a version, or "factory"). */
@@ -100,6 +119,12 @@ const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
   const p = paths(o);
+  // An update that never reached its verdict is undone before anything else.
+  if (existsSync(p.pending)) {
+    await o.service.stop();
+    recoverInterruptedUpdate(o, o.now);
+    await o.service.start();
+  }
   const before = currentRelease(o);
   mkdirSync(p.releases, { recursive: true });
 
@@ -126,6 +151,8 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
   const db = join(o.dataDir, DB_FILE);
   const snapshot = join(p.snapshots, `avant-${version}.db`);
   takeSnapshot(db, snapshot);
+  const pending: Pending = { version, target, before, snapshot };
+  writeFileDurably(p.pending, JSON.stringify(pending));
   pointCurrentAt(o, target);
   // A release that exits before it says it is ready fails its start (systemd's Type=notify):
   // that is a release that does not come up, like one that never answers.
@@ -138,25 +165,53 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
   if (started && (await o.healthy(version))) {
     const state: UpdateState = { result: 'applied', version, previous: before.name, at: o.now() };
     writeState(p.state, state);
+    removeFileDurably(p.pending);
     for (const name of readdirSync(p.releases)) {
       if (name !== version && join(p.releases, name) !== before.dir) rmSync(join(p.releases, name), { recursive: true, force: true });
     }
     return state;
   }
   await o.service.stop();
-  restoreSnapshot(snapshot, db);
-  pointCurrentAt(o, before.dir);
-  rmSync(target, { recursive: true, force: true });
+  const state = goBack(o, pending, o.now, started ? 'n’a pas répondu à temps après son démarrage' : 'n’a pas démarré');
   await o.service.start();
+  return state;
+}
+
+/**
+ * Undo an update that was switched to but never judged (update-pending.json), with the box
+ * stopped: its database as it was, the release before it in use. Returns what was written
+ * for the relay, or null when no update was interrupted.
+ */
+export function recoverInterruptedUpdate(l: UpdateLayout, now: () => number): UpdateState | null {
+  const p = paths(l);
+  let pending: Pending;
+  try {
+    pending = JSON.parse(readFileSync(p.pending, 'utf8')) as Pending;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // Unreadable (cut while written: it is written durably, so only by a fault of the card):
+    // nothing tells what to go back to; the factory release always works.
+    const state: UpdateState = { result: 'rolled-back', version: 'inconnue', previous: 'factory', at: now(), reason: 'une installation a été interrompue et sa trace est illisible ; retour à la version d’usine' };
+    pointCurrentAt(l, null);
+    writeState(p.state, state);
+    removeFileDurably(p.pending);
+    return state;
+  }
+  return goBack(l, pending, now, 'a été interrompue avant d’avoir été vérifiée (arrêt ou coupure de courant)');
+}
+
+/** Back to the release before `pending`, its database restored; the outcome written, then the pending mark removed. */
+function goBack(l: UpdateLayout, pending: Pending, now: () => number, why: string): UpdateState {
+  const p = paths(l);
+  const { version, target, before, snapshot } = pending;
+  restoreSnapshot(snapshot, join(l.dataDir, DB_FILE));
+  // The release before is still there (an update never removes it), or it is the factory one.
+  pointCurrentAt(l, existsSync(join(before.dir, 'bin/solidaire.js')) ? before.dir : null);
+  if (target !== before.dir) rmSync(target, { recursive: true, force: true });
   const back = before.name === 'factory' ? 'la version d’usine' : `la version ${before.name}`;
-  const state: UpdateState = {
-    result: 'rolled-back',
-    version,
-    previous: before.name,
-    at: o.now(),
-    reason: `la version ${version} ${started ? 'n’a pas répondu à temps après son démarrage' : 'n’a pas démarré'} ; retour à ${back}, base de données restaurée`,
-  };
+  const state: UpdateState = { result: 'rolled-back', version, previous: before.name, at: now(), reason: `la version ${version} ${why} ; retour à ${back}, base de données restaurée` };
   writeState(p.state, state);
+  removeFileDurably(p.pending);
   return state;
 }
 

@@ -1,7 +1,7 @@
 export { ReleaseError, generateReleaseKeys, parseManifest, type Manifest, type ReleaseKeys } from './manifest.js';
 export { buildRelease, isReleaseFile, readSignedManifest, readSignedVersion, unpackRelease, RELEASE_INCLUDE, type BuildReleaseOptions } from './bundle.js';
 export {
-  applyUpdate, currentRelease, readUpdateState, systemdService, healthzAnswers, DB_FILE, STATE_FILE,
+  applyUpdate, currentRelease, readUpdateState, recoverInterruptedUpdate, systemdService, healthzAnswers, DB_FILE, STATE_FILE, PENDING_FILE,
   type ApplyUpdateOptions, type ServiceControl, type UpdateLayout, type UpdateState,
 } from './apply.js';
 export { updateRoutes, UPDATE_STREAMED_BODIES, MAX_RELEASE_BYTES } from './routes.js';

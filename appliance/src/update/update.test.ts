@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, scratch } from '../testing/index.js';
-import { applyUpdate, buildRelease, currentRelease, generateReleaseKeys, healthzAnswers, readSignedManifest, readUpdateState, ReleaseError, type ServiceControl, type UpdateLayout } from './index.js';
+import { applyUpdate, buildRelease, currentRelease, generateReleaseKeys, healthzAnswers, PENDING_FILE, readSignedManifest, readUpdateState, recoverInterruptedUpdate, ReleaseError, type ServiceControl, type UpdateLayout } from './index.js';
 
 const s = scratch();
 afterEach(() => s.clean());
@@ -139,6 +139,58 @@ describe('updates', () => {
     expect(state.reason).toMatch(/0\.3\.0 n’a pas démarré ; retour à la version 0\.2\.0, base de données restaurée/);
     expect(b.tables()).toEqual(['messages']);
     expect(currentRelease(b.layout).name).toBe('0.2.0');
+    expect(await b.healthy('0.2.0')).toBe(true);
+  });
+
+  it('undoes an update cut between its switch and its verdict (power cut, apply killed) at the next start', async () => {
+    const b = await box();
+    await b.apply(await bundle('0.2.0'));
+    // The apply dies while it waits for the new release's answer; the broken release has
+    // changed the database by then.
+    const cut = new Error('coupure de courant');
+    const changed = () => b.tables().includes('migration_cassee');
+    const dying = applyUpdate({
+      ...b.layout,
+      file: await bundle('0.3.0', { broken: true }),
+      publicKeyPem: keys.publicKeyPem,
+      service: b.service,
+      healthy: async () => {
+        while (!changed()) await new Promise((r) => setTimeout(r, 50));
+        throw cut;
+      },
+      now: () => 2_000,
+    });
+    await expect(dying).rejects.toBe(cut);
+    expect(currentRelease(b.layout).name).toBe('0.3.0');
+    expect(existsSync(join(b.layout.root, PENDING_FILE))).toBe(true);
+    await b.service.stop();
+    expect(b.tables()).toEqual(['messages', 'migration_cassee']);
+
+    // At boot, before the box starts (the factory release runs this).
+    const state = recoverInterruptedUpdate(b.layout, () => 3_000);
+    expect(state).toMatchObject({ result: 'rolled-back', version: '0.3.0', previous: '0.2.0', at: 3_000 });
+    expect(state?.reason).toMatch(/0\.3\.0 a été interrompue.*retour à la version 0\.2\.0, base de données restaurée/);
+    expect(readUpdateState(b.layout.root)).toEqual(state);
+    expect(b.tables()).toEqual(['messages']);
+    expect(currentRelease(b.layout).name).toBe('0.2.0');
+    expect(existsSync(join(b.layout.root, 'releases/0.3.0'))).toBe(false);
+    expect(existsSync(join(b.layout.root, PENDING_FILE))).toBe(false);
+    await b.service.start();
+    expect(await b.healthy('0.2.0')).toBe(true);
+    // Nothing more to undo.
+    expect(recoverInterruptedUpdate(b.layout, () => 4_000)).toBeNull();
+    expect(readUpdateState(b.layout.root)).toEqual(state);
+  });
+
+  it('undoes an interrupted update before applying the next one', async () => {
+    const b = await box();
+    const dying = applyUpdate({ ...b.layout, file: await bundle('0.2.0'), publicKeyPem: keys.publicKeyPem, service: b.service, healthy: () => Promise.reject(new Error('tué')), now: () => 2_000 });
+    await expect(dying).rejects.toThrow('tué');
+    expect(currentRelease(b.layout).name).toBe('0.2.0');
+    // The same bundle comes again (the apply was killed before removing it): undone, then installed.
+    const state = await b.apply(await bundle('0.2.0'));
+    expect(state).toEqual({ result: 'applied', version: '0.2.0', previous: 'factory', at: 1_000 });
+    expect(existsSync(join(b.layout.root, PENDING_FILE))).toBe(false);
     expect(await b.healthy('0.2.0')).toBe(true);
   });
 

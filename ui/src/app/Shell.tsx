@@ -3,16 +3,14 @@
  * the page itself, or the login when nobody is logged in. Works from 360 px wide up.
  */
 import { A, type RouteSectionProps } from '@solidjs/router';
-import { For, Match, Switch, createEffect, type JSX } from 'solid-js';
-import { SkipLink, focusMainOnNavigation } from '../common/index.js';
-import { LANGS, type Lang } from '../i18n/index.js';
+import { Match, Switch, createEffect, type JSX } from 'solid-js';
+import { LanguagePicker, SkipLink, focusMainOnNavigation } from '../common/index.js';
 import { Login } from './Login.js';
 import { Setup } from './Setup.js';
 import { lang, setLang, t } from './locale.js';
 import { loadSession, logOut, session, sessionInfo, site } from './session.js';
 import { ErrorNote, Loading } from './ui.js';
 
-const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
 
 export function Shell(props: RouteSectionProps): JSX.Element {
   focusMainOnNavigation();
@@ -41,18 +39,7 @@ export function Shell(props: RouteSectionProps): JSX.Element {
               </button>
             </>
           )}
-          <label class="lang">
-            <span class="visually-hidden">{t('app.language')}</span>
-            <select onChange={(e) => setLang(e.currentTarget.value as Lang)}>
-              <For each={LANGS}>
-                {(l) => (
-                  <option value={l} lang={l} selected={l === lang()}>
-                    {LANG_NAMES[l]}
-                  </option>
-                )}
-              </For>
-            </select>
-          </label>
+          <LanguagePicker label={t('app.language')} lang={lang()} onPick={setLang} />
         </nav>
       </header>
       <main id="main" tabindex="-1">

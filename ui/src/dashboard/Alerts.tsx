@@ -2,7 +2,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import { relay } from './api.js';
 import { fmt, t } from './locale.js';
-import { polled } from './poll.js';
+import { polled } from '../common/index.js';
 import type { Alert } from './types.js';
 import { ErrorNote, Loading } from './ui.js';
 

@@ -2,16 +2,23 @@
 import { For, Show, createSignal, type JSX } from 'solid-js';
 import { relay } from './api.js';
 import { fmt, t } from './locale.js';
-import { polled } from './poll.js';
+import { polled } from '../common/index.js';
 import { ACTIONS, type CommandAction } from './types.js';
+import { readResult } from './result.js';
+import { CommandResult } from './CommandResult.js';
 import { ErrorNote, Field } from './ui.js';
 
 const FAST_MS = 1_500;
+/** What the box takes (appliance/src/relay-link/commands.ts): a link's plan. */
+const CONFIG_EXAMPLE = '{"link": {"name": "3g", "metered": true, "budgetBytes": 500000000, "resetDay": 1}}';
+
+const actionName = (action: string) => (ACTIONS.includes(action as CommandAction) ? t(`cmd.${action as CommandAction}`) : action);
 
 export function Commands(props: { site: string; name: string }): JSX.Element {
   const [list, reload] = polled(() => relay.commands(props.site), FAST_MS);
+  const latest = () => list.latest?.[0];
   const [action, setAction] = createSignal<CommandAction>('sync-now');
-  const [config, setConfig] = createSignal('{}');
+  const [config, setConfig] = createSignal(CONFIG_EXAMPLE);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>();
 
@@ -25,7 +32,7 @@ export function Commands(props: { site: string; name: string }): JSX.Element {
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error();
         args = parsed as Record<string, unknown>;
       } catch {
-        setError(new Error(t('site.configInvalid')));
+        setError(new Error(t('site.configInvalid', { example: CONFIG_EXAMPLE })));
         return;
       }
     }
@@ -64,21 +71,25 @@ export function Commands(props: { site: string; name: string }): JSX.Element {
         </button>
       </form>
       <ErrorNote error={list.error} onRetry={reload} />
+      {/* The list is drawn anew at each refresh: a screen reader is told the newest command's state when it changes. */}
+      <p class="visually-hidden" role="status" data-live="command">
+        {latest() ? t('cmd.live', { action: actionName(latest()!.action), state: t(`cmd.state.${latest()!.state}`) }) : ''}
+      </p>
       <ul class="commands">
         <For each={list.latest ?? []}>
           {(c) => (
             <li data-command={c.id} data-state={c.state}>
-              <strong>{ACTIONS.includes(c.action as CommandAction) ? t(`cmd.${c.action as CommandAction}`) : c.action}</strong>{' '}
+              <strong>{actionName(c.action)}</strong>{' '}
               <span class={`state state-${c.state}`}>{t(`cmd.state.${c.state}`)}</span>{' '}
               <span class="muted">{t('cmd.sent', { when: fmt.ago(c.createdAt) })}</span>
               <Show when={c.state === 'queued'}>
                 <p class="muted">{t('site.queuedNote')}</p>
               </Show>
-              <Show when={c.result}>
-                {(r) => (
+              <Show when={readResult(c)}>
+                {(view) => (
                   <details open={c.state === 'failed'}>
                     <summary>{t('cmd.result')}</summary>
-                    <pre class="result">{r().error ?? JSON.stringify(r().output ?? r().ok, null, 2)}</pre>
+                    <CommandResult view={view()} />
                   </details>
                 )}
               </Show>

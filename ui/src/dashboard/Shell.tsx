@@ -1,13 +1,11 @@
 /** The frame of every page: a link to skip to the content, the main links, the language, and the page or the login. */
 import { A, type RouteSectionProps } from '@solidjs/router';
-import { For, Show, type JSX } from 'solid-js';
-import { SkipLink, focusMainOnNavigation } from '../common/index.js';
-import { LANGS, type Lang } from '../i18n/index.js';
+import { Show, type JSX } from 'solid-js';
+import { LanguagePicker, SkipLink, focusMainOnNavigation } from '../common/index.js';
 import { setToken, token } from './api.js';
 import { lang, setLang, t } from './locale.js';
 import { Login } from './Login.js';
 
-const LANG_NAMES: Readonly<Record<Lang, string>> = { fr: 'Français', en: 'English' };
 
 export function Shell(props: RouteSectionProps): JSX.Element {
   focusMainOnNavigation();
@@ -24,23 +22,13 @@ export function Shell(props: RouteSectionProps): JSX.Element {
               {t('nav.sites')}
             </A>
             <A href="/alerts">{t('nav.alerts')}</A>
+            <A href="/releases">{t('nav.releases')}</A>
             <A href="/enroll">{t('nav.enroll')}</A>
             <button type="button" class="link" onClick={() => setToken(null)}>
               {t('app.logout')}
             </button>
           </Show>
-          <label class="lang">
-            <span class="visually-hidden">{t('app.language')}</span>
-            <select onChange={(e) => setLang(e.currentTarget.value as Lang)}>
-              <For each={LANGS}>
-                {(l) => (
-                  <option value={l} lang={l} selected={l === lang()}>
-                    {LANG_NAMES[l]}
-                  </option>
-                )}
-              </For>
-            </select>
-          </label>
+          <LanguagePicker label={t('app.language')} lang={lang()} onPick={setLang} />
         </nav>
       </header>
       <main id="main" tabindex="-1">

@@ -1,5 +1,5 @@
 /**
- * One site: its state, its history over 24 h, 7 days or 30 days, its alerts, its
+ * One site: its state, its history over 24 h, 7 days or 30 days, its updates, its alerts, its
  * commands (send one, then watch it go from waiting to done with its result) while it is
  * enrolled, and what is done to the site itself (a new enrollment file, revocation).
  */
@@ -9,9 +9,10 @@ import { relay } from './api.js';
 import { Chart, PERIODS, type Period } from './Chart.js';
 import { Commands } from './Commands.js';
 import { Manage } from './Manage.js';
+import { SiteUpdate } from './SiteUpdate.js';
 import { AlertList } from './Alerts.js';
 import { fmt, t } from './locale.js';
-import { polled } from './poll.js';
+import { polled } from '../common/index.js';
 import { statusOf } from './status.js';
 import { ErrorNote, Loading, StatusBadge } from './ui.js';
 import type { MessageKey } from './fr.js';
@@ -36,7 +37,10 @@ export function SitePage(): JSX.Element {
           <>
             <h1 id="site-title">{d().site.name}</h1>
             <p class="site-state">
-              <StatusBadge status={statusOf(d().site, d().alerts)} />
+              {/* Told to a screen reader when it changes; the time since, which changes at every refresh, is not. */}
+              <span role="status" data-live="site">
+                <StatusBadge status={statusOf(d().site, d().alerts)} />
+              </span>
               <Show when={d().site.lastSeen}>{(at) => <span class="muted"> {fmt.ago(at(), d().at)}</span>}</Show>
               <Show when={d().site.version}>{(v) => <span class="muted"> · {t('site.version', { version: v() })}</span>}</Show>
             </p>
@@ -57,6 +61,7 @@ export function SitePage(): JSX.Element {
                 </For>
               </div>
             </Show>
+            <SiteUpdate site={d().site} />
             {/* The relay takes commands only for an enrolled site that is not revoked. */}
             <Show when={d().site.enrolledAt !== null && d().site.revokedAt === null}>
               <Commands site={params.id} name={d().site.name} />

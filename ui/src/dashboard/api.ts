@@ -6,7 +6,7 @@
 import { createRoot, createSignal } from 'solid-js';
 import { ApiError, NETWORK, parseBody, toApiError } from '../api/errors.js';
 import { lang } from './locale.js';
-import type { Alert, Command, CommandAction, Created, HealthLatest, Point, Site } from './types.js';
+import type { Alert, Command, CommandAction, Created, HealthLatest, Point, Release, Site } from './types.js';
 
 const KEY = 'solidaire.relay-token';
 const API = '/api/v1';
@@ -79,6 +79,7 @@ export const relay = {
   commands: (id: string) => call<{ commands: Command[] }>('GET', `/sites/${q(id)}/commands`).then((r) => r.commands),
   command: (id: string) => call<Command>('GET', `/commands/${q(id)}`),
   send: (id: string, action: CommandAction, args: Record<string, unknown> = {}) => call<Command>('POST', `/sites/${q(id)}/commands`, { action, args }),
+  releases: () => call<{ releases: Release[] }>('GET', '/releases').then((r) => r.releases),
   create: (name: string, spaces: Record<string, 'host' | 'carry'>) => call<Created>('POST', '/sites', { name, spaces }),
   /** A new enrollment file for a site not enrolled yet; the old one stops working. */
   renew: (id: string) => call<Created>('POST', `/sites/${q(id)}/enrollment`),

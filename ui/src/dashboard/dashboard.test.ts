@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fr } from './fr.js';
 import { en } from './en.js';
-import { diskUsedPct, statusOf } from './status.js';
+import { diskUsedPct, fleetSummary, statusOf } from './status.js';
 import { fileName, parseSpaces } from './enrollment.js';
 import type { Site } from './types.js';
 
 const site = (over: Partial<Site> = {}): Site => ({
-  id: 's1', name: 'Youri', spaces: {}, siteKey: 'k', createdAt: 0, enrolledAt: 1, revokedAt: null, tokenExpires: null, online: true, lastSeen: 1, version: '0.1.0', ...over,
+  id: 's1', name: 'Youri', spaces: {}, siteKey: 'k', createdAt: 0, enrolledAt: 1, revokedAt: null, tokenExpires: null, online: true, lastSeen: 1, version: '0.1.0', update: null, ...over,
 });
 const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
 
@@ -53,5 +53,18 @@ describe('enrollment form', () => {
   it('names the file after the site, without accents', () => {
     expect(fileName('Gavinané (école)')).toBe('inscription-gavinane-ecole.json');
     expect(fileName('***')).toBe('inscription-site.json');
+  });
+});
+
+describe('fleet summary', () => {
+  it('names each state with its sites, worst first, and says no time', () => {
+    const alert = { id: 'a', site: 's3', rule: 'hot', message: 'Chaud.', value: 80, raisedAt: 0, clearedAt: null };
+    const sites = [site({ id: 's1', name: 'Grigny' }), site({ id: 's2', name: 'Youri', online: false }), site({ id: 's3', name: 'Nioro' }), site({ id: 's4', name: 'Koupéla' })];
+    expect(fleetSummary(sites, [alert])).toEqual([
+      ['alert', ['Nioro']],
+      ['silent', ['Youri']],
+      ['online', ['Grigny', 'Koupéla']],
+    ]);
+    expect(fleetSummary([], [])).toEqual([]);
   });
 });

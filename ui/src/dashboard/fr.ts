@@ -2,6 +2,8 @@
  * The dashboard's French catalogue, the reference (the volunteers in Grigny read French).
  * en.ts has the same keys and {placeholders} (checked by the compiler and catalogue.test.ts).
  */
+import { updateFr } from '../common/update-words.js';
+
 export const fr = {
   'app.title': 'Solidaire — tableau de bord',
   'app.name': 'Tableau de bord',
@@ -51,7 +53,7 @@ export const fr = {
   'site.send': 'Envoyer',
   'site.action': 'Commande',
   'site.config': 'Réglages (JSON)',
-  'site.configInvalid': 'Les réglages doivent être un objet JSON, par exemple {"syncSeconds": 60}.',
+  'site.configInvalid': 'Les réglages doivent être un objet JSON, comme celui-ci : {example}',
   'site.confirmRestart': 'Redémarrer la boîte de {name} ? Le site sera coupé quelques minutes.',
   'site.queuedNote': 'Le site la recevra à sa prochaine connexion.',
   'site.manage': 'Gérer le site',
@@ -91,6 +93,36 @@ export const fr = {
   'enroll.submit': 'Créer le site',
   'enroll.done': 'Site « {name} » créé. Téléchargez son fichier d’inscription : il ne sera plus montré.',
   'enroll.download': 'Télécharger le fichier d’inscription',
+  'nav.releases': 'Versions',
+  'sites.summary': '{status} : {names}',
+  'sites.update.rolled-back': 'Mise à jour annulée',
+  'sites.update.refused': 'Mise à jour refusée',
+  'site.updates': 'Mises à jour',
+  'site.updateUnknown': 'Le site n’a encore rien dit de ses mises à jour.',
+  ...updateFr,
+  'cmd.live': '{action} : {state}',
+  'result.yes': 'oui',
+  'result.no': 'non',
+  'result.restart': 'La boîte redémarre : elle revient dans une minute environ.',
+  'result.syncNone': 'Aucun autre site joignable : rien n’a été échangé.',
+  'result.syncSession': '{peer} : {sent} changements envoyés, {received} reçus',
+  'result.syncFailed': 'Échec : {error}',
+  'result.logs': 'Journal de la boîte',
+  'result.logsCount': '{n} lignes, la plus récente en dernier',
+  'result.logsNone': 'Le journal de la boîte est vide.',
+  'config.link': 'Liaison',
+  'config.metered': 'Payante (forfait)',
+  'config.budgetBytes': 'Forfait par mois',
+  'config.resetDay': 'Jour du mois où le forfait repart',
+  'releases.title': 'Versions publiées',
+  'releases.help': 'Les versions que le relais propose aux boîtes, la plus récente d’abord : c’est elle que chaque boîte va chercher. On en publie une avec « solidaire release publish ».',
+  'releases.version': 'Version',
+  'releases.size': 'Taille',
+  'releases.published': 'Publiée',
+  'releases.running': 'En service sur',
+  'releases.offered': 'proposée aux boîtes',
+  'releases.nobody': 'aucun site',
+  'releases.none': 'Aucune version publiée pour le moment.',
 } as const;
 
 export type MessageKey = keyof typeof fr;

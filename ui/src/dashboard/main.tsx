@@ -6,6 +6,7 @@ import { AlertsPage } from './Alerts.js';
 import { Enroll } from './Enroll.js';
 import { Fleet } from './Fleet.js';
 import { lang, t, translateIn } from './locale.js';
+import { Releases } from './Releases.js';
 import { Shell } from './Shell.js';
 import { SitePage } from './SitePage.js';
 import '../styles.css';
@@ -20,6 +21,7 @@ render(
       <Route path="/" component={Fleet} />
       <Route path="/sites/:id" component={SitePage} />
       <Route path="/alerts" component={AlertsPage} />
+      <Route path="/releases" component={Releases} />
       <Route path="/enroll" component={Enroll} />
       <Route path="*" component={() => <p class="note">{t('app.notFound')}</p>} />
     </Router>

@@ -21,3 +21,19 @@ export function diskUsedPct(values: Readonly<Record<string, number>>): number | 
   if (total === undefined || free === undefined || total <= 0) return undefined;
   return Math.max(0, Math.min(100, (1 - free / total) * 100));
 }
+
+/** The order in which the fleet's summary names the states: what needs a look first. */
+const SUMMARY_ORDER: readonly SiteStatus[] = ['alert', 'silent', 'online', 'pending', 'revoked'];
+
+/**
+ * Each state with the sites in it, worst first ([['silent', ['Youri']], ['online', ['Grigny']]]):
+ * what a screen reader is told when it changes. No times in it, which change at every refresh.
+ */
+export function fleetSummary(sites: readonly Site[], activeAlerts: readonly Alert[]): Array<[SiteStatus, string[]]> {
+  const by = new Map<SiteStatus, string[]>();
+  for (const site of sites) {
+    const status = statusOf(site, activeAlerts);
+    by.set(status, [...(by.get(status) ?? []), site.name]);
+  }
+  return SUMMARY_ORDER.filter((s) => by.has(s)).map((s) => [s, by.get(s)!]);
+}

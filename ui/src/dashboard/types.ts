@@ -11,6 +11,16 @@ export interface Site {
   online: boolean;
   lastSeen: number | null;
   version: string | null;
+  /** What the box last said of its updates, unchecked (read with readUpdateReport). */
+  update: unknown;
+}
+
+/** A release the relay offers (GET /releases), newest first. */
+export interface Release {
+  version: string;
+  sha256: string;
+  size: number;
+  publishedAt: number;
 }
 
 export type CommandAction = 'sync-now' | 'collect-logs' | 'set-config' | 'restart';

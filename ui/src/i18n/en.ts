@@ -1,5 +1,6 @@
 /** The English catalogue: the same keys and {placeholders} as fr.ts. */
 import type { MessageKey } from './fr.js';
+import { updateEn } from '../common/update-words.js';
 
 export const en: Readonly<Record<MessageKey, string>> = {
   'app.name': 'Solidaire',
@@ -326,11 +327,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'usb.imported': 'Bundle imported: {applied} changes added, {ignored} already known.',
 
   'updates.running': 'Version in service: {version}',
-  'updates.factory': 'its original version',
-  'updates.none': 'No update since the box was set up.',
-  'updates.applied': 'Last update: version {version} was installed on {when} (before: {previous}).',
-  'updates.rolledBack': 'Last update: on {when}, version {version} did not start. The box went back to {previous}, with its data from before the update.',
-  'updates.reason': 'Reason: {reason}',
+  ...updateEn,
   'updates.waiting': 'Received, waiting to be installed: {versions}',
   'updates.send': 'Send a new version',
   'updates.intro': 'Choose the version’s file (.release), from a USB stick for example. The box checks that it comes from Solidaire, then installs it and restarts by itself.',

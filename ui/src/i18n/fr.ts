@@ -3,6 +3,8 @@
  * simple words for beginners. en.ts must have the same keys (checked by the compiler
  * and by catalogue.test.ts) and the same {placeholders}.
  */
+import { updateFr } from '../common/update-words.js';
+
 export const fr = {
   'app.name': 'Solidaire',
   'app.skip': 'Aller au contenu',
@@ -328,11 +330,7 @@ export const fr = {
   'usb.imported': 'Paquet importé : {applied} changements ajoutés, {ignored} déjà connus.',
 
   'updates.running': 'Version en service : {version}',
-  'updates.factory': 'sa version d’origine',
-  'updates.none': 'Aucune mise à jour depuis la mise en route de la boîte.',
-  'updates.applied': 'Dernière mise à jour : la version {version} a été installée le {when} (avant : {previous}).',
-  'updates.rolledBack': 'Dernière mise à jour : le {when}, la version {version} n’a pas démarré. La boîte est revenue à {previous}, avec ses données d’avant la mise à jour.',
-  'updates.reason': 'Raison : {reason}',
+  ...updateFr,
   'updates.waiting': 'Reçue, en attente d’installation : {versions}',
   'updates.send': 'Envoyer une nouvelle version',
   'updates.intro': 'Choisissez le fichier de la version (.release), par exemple sur une clé USB. La boîte vérifie qu’il vient bien de Solidaire, puis l’installe et redémarre toute seule.',

@@ -1,4 +1,5 @@
 /** What the box admin's pages read (appliance/src/spaces, network, bundle, update). */
+import type { UpdateDelivery, UpdateLast } from '../../common/index.js';
 export interface Account {
   id: string;
   username: string;
@@ -34,9 +35,11 @@ export interface UpdateStatus {
   version: string;
   /** Versions received, waiting to be installed. */
   waiting: string[];
-  last: { result: 'applied' | 'rolled-back'; version: string; previous: string; at: number; reason?: string } | null;
+  last: UpdateLast | null;
   /** Whether the box has the key of releases (without it, it takes no update). */
   accepts: boolean;
+  /** The last release offered by the relay or brought on a USB stick, and what became of it. */
+  delivery: UpdateDelivery | null;
 }
 
 /** POST /updates: the release was received and checked; root installs it shortly. */
