@@ -8,8 +8,10 @@
 //              (serialised on each request, as a plain hono route would)
 //   prepared = GET  /prepared of that bare app, answering the read route's bytes and headers
 //              held ready (the ratio to it is the workspace's own work, the answer's size apart)
-// wrk (one thread), 30 connections, a 2 s warm-up per route, then 3 runs of 5 s: the median run
-// is reported. Then: the server's RSS right after the load, its CPU over 60 s idle and its
+// wrk (one thread), 30 connections, a 2 s warm-up per route, then RUNS rounds in which each
+// read route and baseline runs 5 s in turn: the median run is reported, and a ratio is the
+// median of the ratios within a round (the machine drifts; routes in one round see the same).
+// The write route runs after them (it changes the data). Then: the server's RSS right after the load, its CPU over 60 s idle and its
 // RSS at the end of that idle minute (settled), and the cold
 // start (spawn to the first 200 from /healthz) as the median of 3 fresh processes. The
 // server runs with the Node settings of appliance/node.env, as the box does.
@@ -25,7 +27,7 @@ import { median, writeResult } from './lib.js';
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
 const NODE_ENV = fileURLToPath(new URL('../../appliance/node.env', import.meta.url));
 const CONNECTIONS = 30;
-const RUNS = 3;
+const RUNS = 5;
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 5);
 const WARMUP_S = 2;
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 60);
@@ -146,24 +148,49 @@ function load({ url, method = 'GET', headers = {}, body, duration }) {
   });
 }
 
-async function measure(label, opts) {
-  await load({ ...opts, duration: WARMUP_S });
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = await load({ ...opts, duration: RUN_S });
-    const failed = r.non2xx + r.errors + r.timeouts;
-    if (failed) console.warn(`  ${label} run ${i + 1}: ${failed} failed requests (non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
-    // Bytes as read from the socket by wrk (status line and headers included).
-    runs.push({ rps: r.rps, p99: r.p99, p50: r.p50, bytes: r.bytes / r.requests, failed });
-    console.log(`  ${label} run ${i + 1}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
-  }
+/** One timed run of a route: its rate, latency, bytes a request (as wrk read them off the socket). */
+async function runOnce(label, opts, i) {
+  const r = await load({ ...opts, duration: RUN_S });
+  const failed = r.non2xx + r.errors + r.timeouts;
+  if (failed) console.warn(`  ${label} run ${i + 1}: ${failed} failed requests (non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
+  console.log(`  ${label} run ${i + 1}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+  return { rps: r.rps, p99: r.p99, p50: r.p50, bytes: r.bytes / r.requests, failed };
+}
+
+function summary(runs) {
   return {
+    runs,
     rps: median(runs.map((r) => r.rps)),
     p99: median(runs.map((r) => r.p99)),
     p50: median(runs.map((r) => r.p50)),
     bytes: median(runs.map((r) => r.bytes)),
     failed: runs.reduce((n, r) => n + r.failed, 0),
   };
+}
+
+/**
+ * Several routes measured in turns: a warm-up of each, then RUNS rounds in which each route
+ * runs once, one after the other. This machine's speed drifts by a factor of two within
+ * minutes (other tenants of the host): routes measured one after the other in the same
+ * round see the same machine, and a ratio is taken within each round (ratioOf).
+ */
+async function measureInTurns(routes) {
+  for (const [label, opts] of Object.entries(routes)) await load({ ...opts, duration: WARMUP_S });
+  const runs = Object.fromEntries(Object.keys(routes).map((k) => [k, []]));
+  for (let i = 0; i < RUNS; i++) for (const [label, opts] of Object.entries(routes)) runs[label].push(await runOnce(label, opts, i));
+  return Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, summary(r)]));
+}
+
+async function measure(label, opts) {
+  await load({ ...opts, duration: WARMUP_S });
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await runOnce(label, opts, i));
+  return summary(runs);
+}
+
+/** The median over rounds of a's rate over b's in the same round. */
+function ratioOf(a, b) {
+  return Number(median(a.runs.map((r, i) => r.rps / b.runs[i].rps)).toFixed(3));
 }
 
 function rssMb(pid, field = 'VmRSS') {
@@ -240,12 +267,15 @@ try {
   const reply = JSON.stringify({ body: paragraph(rand, 30) });
 
   console.log(`appliance pid ${pid}, ${CONNECTIONS} connections, warm-up ${WARMUP_S} s, median of ${RUNS} runs of ${RUN_S} s`);
-  const baseline = await measure('baseline', { url: `http://127.0.0.1:${basePort}/` });
-  const same = await measure('same', { url: `http://127.0.0.1:${basePort}/same` });
-  const prepared = await measure('prepared', { url: `http://127.0.0.1:${basePort}/prepared` });
-  const read = await measure('read', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie } });
-  // As a browser asks for it (every browser accepts gzip): the list compressed once per change.
-  const readGzip = await measure('read gzip', { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { cookie: session.headers.cookie, 'accept-encoding': 'gzip, deflate' } });
+  const reads = { cookie: session.headers.cookie };
+  const { baseline, same, prepared, read, readGzip } = await measureInTurns({
+    baseline: { url: `http://127.0.0.1:${basePort}/` },
+    same: { url: `http://127.0.0.1:${basePort}/same` },
+    prepared: { url: `http://127.0.0.1:${basePort}/prepared` },
+    read: { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: reads },
+    // As a browser asks for it (every browser accepts gzip): the list compressed once per change.
+    readGzip: { url: `${base}/api/v1/spaces/${SPACE}/documents`, headers: { ...reads, 'accept-encoding': 'gzip, deflate' } },
+  });
   const write = await measure('write', {
     url: `${base}/api/v1/spaces/${SPACE}/threads/${started.thread.id}/messages`,
     method: 'POST',
@@ -277,15 +307,15 @@ try {
     'http.read.rps': Math.round(read.rps),
     'http.write.rps': Math.round(write.rps),
     'http.baseline.rps': Math.round(baseline.rps),
-    'http.read.ratio': Number((read.rps / baseline.rps).toFixed(3)),
+    'http.read.ratio': ratioOf(read, baseline),
     'http.write.ratio': Number((write.rps / baseline.rps).toFixed(3)),
     'http.read.gzip.rps': Math.round(readGzip.rps),
-    'http.read.gzip.ratio': Number((readGzip.rps / baseline.rps).toFixed(3)),
+    'http.read.gzip.ratio': ratioOf(readGzip, baseline),
     'http.read.gzip.response.bytes': Math.round(readGzip.bytes),
     'http.baseline.same.rps': Math.round(same.rps),
-    'http.read.same.ratio': Number((read.rps / same.rps).toFixed(3)),
+    'http.read.same.ratio': ratioOf(read, same),
     'http.baseline.prepared.rps': Math.round(prepared.rps),
-    'http.read.prepared.ratio': Number((read.rps / prepared.rps).toFixed(3)),
+    'http.read.prepared.ratio': ratioOf(read, prepared),
     'http.read.p99.ms': read.p99,
     'http.write.p99.ms': write.p99,
     'http.baseline.p99.ms': baseline.p99,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export type Db = Database.Database;
 
-export { MemoMap, revalidateMemos } from './memo.js';
+export { MemoMap, revalidateMemos, type Cadence } from './memo.js';
 export { WriteQueue } from './write-queue.js';
 
 // Same relative place from src/db and from dist/db.

@@ -76,6 +76,25 @@ describe('MemoMap', () => {
     expect(memo.get('a', r.load)).toBe('ailleurs');
   });
 
+  it('with a cadence, looks at most every everyMs of the caller\'s clock, and at once after the clock was set back', () => {
+    const { db, path } = fileDb();
+    const memo = new MemoMap<string, string | undefined>(db);
+    const r = reader(db);
+    const every = { everyMs: 50 };
+    revalidateMemos(db, { now: 1_000, ...every });
+    expect(memo.get('a', r.load)).toBe('un');
+    const other = new Database(path);
+    open.push(other);
+    other.prepare("UPDATE kv SET v = 'ailleurs' WHERE k = 'a'").run();
+    revalidateMemos(db, { now: 1_049, ...every });
+    expect(memo.get('a', r.load)).toBe('un');
+    revalidateMemos(db, { now: 1_050, ...every });
+    expect(memo.get('a', r.load)).toBe('ailleurs');
+    other.prepare("UPDATE kv SET v = 'encore' WHERE k = 'a'").run();
+    revalidateMemos(db, { now: 900, ...every });
+    expect(memo.get('a', r.load)).toBe('encore');
+  });
+
   it('holds at most max entries, dropping the oldest', () => {
     const { db } = fileDb();
     const memo = new MemoMap<number, number>(db, 3);

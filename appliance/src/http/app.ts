@@ -31,6 +31,8 @@ import type { ApiContext, ApiEnv, Services } from './context.js';
 
 export const API_PREFIX = '/api/v1';
 export const JSON_BODY_LIMIT = 1024 * 1024;
+/** How late a commit by another process (the CLI beside the running box) may show in answers. */
+export const REVALIDATE_MS = 50;
 
 export type RoomRouter = OpenAPIHono<ApiEnv>;
 
@@ -93,8 +95,9 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     const host = (env as { incoming?: { headers?: { host?: string } } } | undefined)?.incoming?.headers?.host ?? request.headers.get('host') ?? undefined;
     const elsewhere = portal.check(host, request.method);
     if (elsewhere) return elsewhere;
-    // Memos (site, spaces, roles, sessions) forget what another process changed in the file.
-    revalidateMemos(services.db);
+    // Memos (site, spaces, roles, sessions, cached lists) forget what another process
+    // changed in the file: checked at most every REVALIDATE_MS (db/memo.ts, Cadence).
+    revalidateMemos(services.db, { now: services.clock.now(), everyMs: REVALIDATE_MS });
     const res = dispatch(request, env, ctx);
     return res instanceof Promise ? res.then(secure) : secure(res);
   };
