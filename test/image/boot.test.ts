@@ -123,7 +123,9 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     await guest.powerOff(5 * 60_000);
   }), BOOT_MS + 10 * 60_000);
 
-  it('updates: another key refused, a good release installed, a broken one undone, the data kept', () => booted(async (guest) => {
+  // CI boots the image twice within its 30 minutes; the updates' boot (some 15 minutes
+  // emulated) runs with `npm run image:boot`.
+  it.skipIf(process.env.SOLIDAIRE_IMAGE_SKIP_UPDATES === '1')('updates: another key refused, a good release installed, a broken one undone, the data kept', () => booted(async (guest) => {
     await guest.health(BOOT_MS);
     let session = await login(guest.base);
     expect(session.status).toBe(200);
