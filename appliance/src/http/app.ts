@@ -27,6 +27,7 @@ import { addSecurityHeaders } from './security-headers.js';
 import { captivePortal } from './captive.js';
 import { gateSpace } from './space-gate.js';
 import { workspace } from './static.js';
+import { headerOf } from './request-header.js';
 import type { ApiContext, ApiEnv, Services } from './context.js';
 
 export const API_PREFIX = '/api/v1';
@@ -92,8 +93,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<ApiEnv> {
     return res;
   };
   app.fetch = (request, env, ctx) => {
-    const host = (env as { incoming?: { headers?: { host?: string } } } | undefined)?.incoming?.headers?.host ?? request.headers.get('host') ?? undefined;
-    const elsewhere = portal.check(host, request.method);
+    const elsewhere = portal.check(headerOf(request, env, 'host'), request.method);
     if (elsewhere) return elsewhere;
     // Memos (site, spaces, roles, sessions, cached lists) forget what another process
     // changed in the file: checked at most every REVALIDATE_MS (db/memo.ts, Cadence).

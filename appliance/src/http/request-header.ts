@@ -12,14 +12,19 @@ interface NodeBindings {
   readonly incoming?: { readonly headers?: IncomingHttpHeaders };
 }
 
-/** The value of header `name` (lower case), or undefined when absent. */
-export function requestHeader(c: Context, name: Lowercase<string>): string | undefined {
-  const parsed = (c.env as NodeBindings | undefined)?.incoming?.headers;
+/** The value of header `name` (lower case) of a request, or undefined when absent. */
+export function headerOf(request: Request, env: unknown, name: Lowercase<string>): string | undefined {
+  const parsed = (env as NodeBindings | undefined)?.incoming?.headers;
   if (parsed) {
     const v = parsed[name];
     // Node keeps a repeated header as a list only for a few names (set-cookie); those the
     // API reads are joined as the Headers object would join them.
     return Array.isArray(v) ? v.join(', ') : v;
   }
-  return c.req.header(name);
+  return request.headers.get(name) ?? undefined;
+}
+
+/** The same, for a route's context. */
+export function requestHeader(c: Context, name: Lowercase<string>): string | undefined {
+  return headerOf(c.req.raw, c.env, name);
 }
