@@ -8,6 +8,7 @@
  * atomic, but durable only once its directory is synced).
  */
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
 
 export interface DurableOptions {
@@ -33,6 +34,17 @@ export function writeFileDurably(path: string, data: string | Uint8Array, opts: 
 export function removeFileDurably(path: string): void {
   rmSync(path, { force: true });
   flushDirectory(dirname(path));
+}
+
+/**
+ * Everything written to the file system that holds `path`, on the disk (coreutils'
+ * `sync -f`, syncfs(2)): once, after writing thousands of files (an unpacked release),
+ * where an fsync each would take minutes on an SD card.
+ */
+export function flushFileSystem(path: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile('sync', ['-f', path], (err) => (err ? reject(new Error(`les écritures sur le disque de « ${path} » n’ont pas pu être terminées : ${err.message}`)) : resolve())),
+  );
 }
 
 function flush(path: string, flags: string): void {

@@ -23,7 +23,7 @@
  */
 import { execFile } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { removeFileDurably, writeFileDurably } from '../durable/index.js';
+import { flushFileSystem, removeFileDurably, writeFileDurably } from '../durable/index.js';
 import { basename, dirname, join } from 'node:path';
 import { ReleaseError } from './manifest.js';
 import { unpackRelease } from './bundle.js';
@@ -145,6 +145,8 @@ export async function applyUpdate(o: ApplyUpdateOptions): Promise<UpdateState> {
   const target = join(p.releases, version);
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
+  // On the card before the switch: a power cut after the verdict must not leave a release of empty files.
+  await flushFileSystem(target);
 
   // 2. Stop, snapshot the database, switch, start.
   await o.service.stop();

@@ -1,5 +1,5 @@
 export { ReleaseError, generateReleaseKeys, parseManifest, type Manifest, type ReleaseKeys } from './manifest.js';
-export { buildRelease, isReleaseFile, readSignedManifest, readSignedVersion, unpackRelease, RELEASE_INCLUDE, type BuildReleaseOptions } from './bundle.js';
+export { buildRelease, isReleaseFile, leftOut, BOX_PLATFORM, readSignedManifest, readSignedVersion, unpackRelease, RELEASE_INCLUDE, type BuildReleaseOptions } from './bundle.js';
 export {
   applyUpdate, currentRelease, readUpdateState, recoverInterruptedUpdate, systemdService, healthzAnswers, DB_FILE, STATE_FILE, PENDING_FILE,
   type ApplyUpdateOptions, type ServiceControl, type UpdateLayout, type UpdateState,

@@ -211,7 +211,7 @@ describe('updates', () => {
     const bytes = readFileSync(good);
     const { payloadAt } = readSignedManifest(good, keys.publicKeyPem);
     for (const [what, changed] of [
-      ['a byte of the tarball', Buffer.concat([bytes.subarray(0, payloadAt + 40), Buffer.from([bytes[payloadAt + 40]! ^ 0xff]), bytes.subarray(payloadAt + 41)])],
+      ['a byte of the payload', Buffer.concat([bytes.subarray(0, payloadAt + 40), Buffer.from([bytes[payloadAt + 40]! ^ 0xff]), bytes.subarray(payloadAt + 41)])],
       ['a byte of the manifest', Buffer.concat([bytes.subarray(0, 30), Buffer.from([bytes[30]! ^ 0x01]), bytes.subarray(31)])],
       ['the end cut off', bytes.subarray(0, bytes.length - 100)],
       ['not a release at all', Buffer.from('bonjour')],
