@@ -3,7 +3,7 @@
 # the same payload (install.sh, packages.txt) and overlay as the Raspberry Pi OS image, and
 # writes disk images that qemu-system-aarch64 -M virt boots (see boot-qemu.sh):
 #   OUT/root.img   ext4, label SOLIDAIRE (the read-only system)
-#   OUT/data.img   ext4, label DONNEES (/var/lib/solidaire)
+#   OUT/data.img   one partition, ext4, label DONNEES (/var/lib/solidaire)
 #   OUT/boot.img   vfat, label BOOT (/boot/firmware), with a test solidaire.toml
 #   OUT/vmlinuz, OUT/initrd.img, OUT/cmdline.txt
 # No loop device, no mount: mmdebstrap (qemu-user through binfmt), mkfs.ext4 -d, mcopy.
@@ -21,7 +21,7 @@
 # Cache: $SOLIDAIRE_IMAGE_CACHE (default /var/cache/solidaire-image) keeps the base system,
 # keyed by a hash of the package list and of build_base below, and the arm64 node_modules
 # (stage-install.sh), keyed by a hash of package-lock.json.
-# Host packages: mmdebstrap qemu-user-static binfmt-support e2fsprogs dosfstools mtools
+# Host packages: mmdebstrap qemu-user-static binfmt-support e2fsprogs fdisk dosfstools mtools
 # g++-aarch64-linux-gnu (better-sqlite3 is cross-compiled: minutes instead of an hour under
 # qemu-user).
 set -euo pipefail
@@ -154,7 +154,11 @@ log "disk images"
 root_mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 64 ))
 rm -f "$out/root.img" "$out/data.img" "$out/boot.img"
 mkfs.ext4 -q -F -L SOLIDAIRE -d "$root" "$out/root.img" "${root_mb}M"
-mkfs.ext4 -q -F -L DONNEES -d "$data" -E root_owner=0:0 "$out/data.img" 1024M
+# The data disk is partitioned as a card is (one partition from 1 MiB, its last), so that
+# growing it to the disk's end (solidaire-grow-data.service) is what runs on a box.
+truncate -s $(( (1 + 1024) * 1024 * 1024 )) "$out/data.img"
+echo 'start=2048, type=83' | sfdisk --quiet --wipe-partitions never "$out/data.img"
+mkfs.ext4 -q -F -L DONNEES -d "$data" -E root_owner=0:0,offset=$((1024 * 1024)) "$out/data.img" 1024M
 mkfs.vfat -n BOOT -C "$out/boot.img" 65536 >/dev/null
 # The provisioning file: the test's, or SOLIDAIRE_PROVISION_FILE (else the volunteer writes
 # one on the card, see the README).

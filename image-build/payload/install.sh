@@ -25,7 +25,7 @@ chown -R root:root /opt/solidaire
 
 # System files (units, network, DNS, avahi, journal, fstab, hostname).
 cp -a "$overlay/." /
-chmod 0755 /usr/lib/solidaire/run /usr/lib/solidaire/apply-updates /usr/lib/solidaire/first-boot
+chmod 0755 /usr/lib/solidaire/run /usr/lib/solidaire/apply-updates /usr/lib/solidaire/first-boot /usr/lib/solidaire/grow-data /usr/lib/solidaire/unblock-wlan
 
 # The public key of releases (updates signed by another key are refused). The build
 # passes it in SOLIDAIRE_RELEASE_KEY; without one, the box takes no update.
@@ -44,8 +44,8 @@ ln -sfn /var/lib/solidaire/system/hostapd.conf /etc/hostapd/wlan0.conf
 # The boot partition's mount point (where solidaire.toml is read).
 mkdir -p /boot/firmware
 
-# Services: the box, its first boot, its network.
-systemctl enable solidaire.service solidaire-provision.service solidaire-update-recover.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
+# Services: the data partition grown to the card, the box, its first boot, its network.
+systemctl enable solidaire-grow-data.service solidaire.service solidaire-provision.service solidaire-update-recover.service solidaire-poweroff.path solidaire-update.path systemd-networkd.service avahi-daemon.service dnsmasq.service
 # The access point starts when wlan0 appears, not at a point of the boot: the radio's
 # driver may come up late (brcmfmac loads its firmware; a radio added after boot in
 # test/image/ap.test.ts). The plain hostapd.service is only ordered After=network.target:

@@ -1,7 +1,8 @@
 /**
  * The box's Wi-Fi access point, with radios simulated by the kernel (mac80211_hwsim) in the
  * Debian arm64 image booted in qemu (issue 6): no radio at boot, then two appear (the
- * module loaded late, as a slow driver would); hostapd must start on the first by itself,
+ * module loaded late, as a slow driver would), soft-blocked as Raspberry Pi OS starts every
+ * radio (rfkill.default_state=0); hostapd must unblock and start on the first by itself,
  * with the provisioned name, channel and WPA2 key. A station on the second radio, in its
  * own network namespace, is refused with a wrong key, joins with the right one, gets an
  * address from the box's DHCP, finds solidaire.local by multicast DNS (avahi) and by the
@@ -74,8 +75,10 @@ describe.skipIf(!IMAGES)('the access point, on mac80211_hwsim radios in the boot
       expect(await sh('systemctl list-jobs --no-legend')).not.toMatch(/wlan0|hostapd/);
       expect(await sh('modinfo -n mac80211_hwsim')).toMatch(/mac80211_hwsim\.ko/);
 
-      // Two radios appear: wlan0 (the box's) and wlan1 (the station's).
-      await sh('modprobe mac80211_hwsim radios=2');
+      // Two radios appear: wlan0 (the box's) and wlan1 (the station's), soft-blocked as
+      // Raspberry Pi OS starts every radio (rfkill.default_state=0): the box unblocks its own.
+      await sh('modprobe rfkill default_state=0 && modprobe mac80211_hwsim radios=2');
+      expect(await sh('cat /sys/class/net/wlan1/phy80211/rfkill*/soft')).toBe('1\n');
       const loaded = Date.now();
       await g.until('hostapd@wlan0 active', 3 * 60_000, async () => ((await g.sh('systemctl is-active hostapd@wlan0.service')).out === 'active\n' ? true : undefined));
       // hostapd first waits for the country's rules (COUNTRY_UPDATE), then beacons.
@@ -87,9 +90,12 @@ describe.skipIf(!IMAGES)('the access point, on mac80211_hwsim radios in the boot
       expect(ap).toContain(`ssid ${SSID_SHOWN}`);
       expect(ap).toMatch(/channel 6 \(2437 MHz\)/);
       expect(await sh('ip -4 -o addr show dev wlan0')).toContain(`${BOX}/24`);
+      expect(await sh('cat /sys/class/net/wlan0/phy80211/rfkill*/soft')).toBe('0\n');
+      expect(await sh('journalctl -b -u hostapd@wlan0 --no-pager')).toContain('radio de wlan0 débloquée');
 
       // The station: the second radio in its own network namespace.
       const phy = (await sh('cat /sys/class/net/wlan1/phy80211/name')).trim();
+      await sh('for soft in /sys/class/net/wlan1/phy80211/rfkill*/soft; do echo 0 > "$soft"; done');
       await sh(`ip netns add sta && iw phy ${phy} set netns name sta && ip netns exec sta ip link set lo up && ip netns exec sta ip link set wlan1 up`);
       expect(await sh('ls /sys/class/net')).not.toMatch(/wlan1/);
       const supplicant = (name: string, psk: string) =>

@@ -2,17 +2,19 @@
  * The plain Debian trixie arm64 box, booted in qemu-system-aarch64 -M virt and checked from
  * the host (issue 6): /healthz answers; the provisioning file on the boot partition was
  * applied and its secrets removed from the card (read with mtools once the box is off);
- * / is read-only; what was written survives a reboot; a SIGSTOPped appliance is killed by
- * systemd's watchdog and started again; updates sent as the box admin does (the releases
- * of image-build/test-releases.sh): one signed with another key is refused, a good one is
- * installed and serves, a broken one is undone by itself, and the data stays.
+ * / is read-only; a SIGSTOPped appliance is killed by systemd's watchdog and started again;
+ * what was written survives a reboot, and the data partition grows with its file system to
+ * the end of a bigger disk (as on a bigger card); then, in that second boot, updates sent as
+ * the box admin does (the releases of image-build/test-releases.sh): one signed with another
+ * key is refused, a good one is installed and serves, a broken one is undone by itself, and
+ * the data stays.
  *
  * Slow (qemu emulates the CPU here: minutes per boot), so it runs only when SOLIDAIRE_IMAGE
  * names the images of `image-build/build-debian.sh --test-hooks` (`npm run image:boot`
  * builds them and runs this file). Needs qemu-system-arm and mtools.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,8 @@ import { Guest } from './guest.js';
 const IMAGES = process.env.SOLIDAIRE_IMAGE;
 const PORT = Number(process.env.SOLIDAIRE_IMAGE_PORT ?? 18080);
 const BOOT_MS = 15 * 60_000;
+/** Without the updates (SOLIDAIRE_IMAGE_SKIP_UPDATES=1): two boots, a few minutes less. */
+const SKIP_UPDATES = process.env.SOLIDAIRE_IMAGE_SKIP_UPDATES === '1';
 const PASSWORD = 'secret-de-test-youri'; // image-build/test-hooks/solidaire.toml
 const SITE = 'Collège de Youri';
 
@@ -43,20 +47,31 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     rmSync(run, { recursive: true, force: true });
   });
   let articleId = '';
+  const dataSizes = { before: 0 };
+  const GROWN = 512 * 1024 * 1024;
 
-  /** A test's boot; the guest is killed if the test fails before its power-off. */
-  async function booted<T>(body: (g: Guest) => Promise<T>): Promise<T> {
-    guest = new Guest(IMAGES!, run, PORT);
+  /**
+   * A test on a booted guest: a new boot, or (`on: 'running'`) the one an earlier test left
+   * running. The guest is killed if the test fails, and after it unless it is to stay
+   * running for the next test.
+   */
+  async function booted<T>(body: (g: Guest) => Promise<T>, opts: { on?: 'running'; stay?: boolean } = {}): Promise<T> {
+    if (opts.on !== 'running' || !guest) guest = new Guest(IMAGES!, run, PORT);
+    const g = guest;
     try {
-      return await body(guest);
+      return await body(g);
     } catch (e) {
       // What the box's services said, to read beside the failure.
-      const journal = await guest.sh('journalctl -b --no-pager -o short-monotonic -u solidaire -u solidaire-update -u solidaire-provision | tail -n 120', 30_000).catch(() => undefined);
+      const journal = await g.sh('journalctl -b --no-pager -o short-monotonic -u solidaire -u solidaire-update -u solidaire-provision -u solidaire-grow-data -u var-lib-solidaire.mount -u systemd-growfs@var-lib-solidaire | tail -n 150', 30_000).catch(() => undefined);
       if (journal) console.error(`the guest's journal:\n${journal.out}`);
+      g.kill();
+      guest = undefined;
       throw e;
     } finally {
-      guest.kill();
-      guest = undefined;
+      if (!opts.stay && guest) {
+        guest.kill();
+        guest = undefined;
+      }
     }
   }
 
@@ -110,6 +125,11 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     expect(mtools('mtype', boot, '::/solidaire-rapport.txt')).toContain('appliqué');
   });
 
+  it('a bigger card: the data disk made 512 MiB longer while the box is off', () => {
+    dataSizes.before = statSync(join(run, 'data.img')).size;
+    truncateSync(join(run, 'data.img'), dataSizes.before + GROWN);
+  });
+
   it('second boot: the data written before survives', () => booted(async (guest) => {
     expect(articleId).not.toBe('');
     const t0 = Date.now();
@@ -120,12 +140,20 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     const article = await fetch(`${guest.base}/api/v1/commons/articles/${articleId}`, { headers: session.headers });
     expect(article.status).toBe(200);
     expect(((await article.json()) as { title: string }).title).toBe('Écrit avant le redémarrage');
-    await guest.powerOff(5 * 60_000);
-  }), BOOT_MS + 10 * 60_000);
 
-  // CI boots the image twice within its 30 minutes; the updates' boot (some 15 minutes
-  // emulated) runs with `npm run image:boot`.
-  it.skipIf(process.env.SOLIDAIRE_IMAGE_SKIP_UPDATES === '1')('updates: another key refused, a good release installed, a broken one undone, the data kept', () => booted(async (guest) => {
+    // The data partition, then its file system, grown to the disk's new end (its data kept, above).
+    const mib = async (cmd: string) => Number((await guest.sh(cmd)).out.trim()) / 1024 / 1024;
+    const partition = await mib('lsblk -bdno SIZE "$(findmnt -no SOURCE /var/lib/solidaire)"');
+    const fs = await mib("df -B1 --output=size /var/lib/solidaire | tail -n 1");
+    console.log(`data partition ${partition} MiB, its file system ${Math.round(fs)} MiB, on a disk of ${(dataSizes.before + GROWN) / 1024 / 1024} MiB`);
+    expect(partition).toBe((dataSizes.before + GROWN) / 1024 / 1024 - 1);
+    expect(fs).toBeGreaterThan(1024 + 400);
+    expect((await guest.sh('journalctl -b -u solidaire-grow-data --no-pager')).out).toContain('agrandie');
+    if (SKIP_UPDATES) await guest.powerOff(5 * 60_000);
+  }, { stay: !SKIP_UPDATES }), BOOT_MS + 10 * 60_000);
+
+  // On the second boot, still running (a boot of its own if that test failed).
+  it.skipIf(SKIP_UPDATES)('updates: another key refused, a good release installed, a broken one undone, the data kept', () => booted(async (guest) => {
     await guest.health(BOOT_MS);
     let session = await login(guest.base);
     expect(session.status).toBe(200);
@@ -175,5 +203,5 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     const article = await fetch(`${guest.base}/api/v1/commons/articles/${kept}`, { headers: session.headers });
     expect(article.status).toBe(200);
     await guest.powerOff(5 * 60_000);
-  }), BOOT_MS + 40 * 60_000);
+  }, { on: 'running' }), BOOT_MS + 40 * 60_000);
 });

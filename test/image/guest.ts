@@ -37,9 +37,10 @@ export class Guest {
   async until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
     const end = Date.now() + ms;
     while (Date.now() < end) {
-      const v = await probe().catch(() => undefined);
-      if (v !== undefined) return v;
+      // Checked first: with this qemu gone, whatever answers on its port is not this guest.
       if (this.qemu.exitCode !== null) throw new Error(`qemu exited (${this.qemu.exitCode}) while waiting for ${what}\n${this.console.slice(-3000)}`);
+      const v = await probe().catch(() => undefined);
+      if (v !== undefined && this.qemu.exitCode === null) return v;
       await sleep(1000);
     }
     throw new GuestTimeoutError(`${what}: nothing after ${ms / 1000} s\n${this.console.slice(-3000)}`);

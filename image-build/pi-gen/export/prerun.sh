@@ -8,7 +8,8 @@
 #   2 SOLIDAIRE  ext4, /, mounted read-only (pi-gen's 04-set-partuuid puts partition 2's
 #                PARTUUID in cmdline.txt, so the root must stay second)
 #   3 DONNEES    ext4, /var/lib/solidaire: SOLIDAIRE_DATA_MB (default 1024, as the Debian
-#                build's data disk), not grown to the card's size at first boot (not yet)
+#                build's data disk), the last partition: grown to the end of the card at
+#                the first boot (solidaire-grow-data.service, then x-systemd.growfs)
 # The data partition is mounted where the box mounts it, and systemd's state bound from it
 # as fstab does, before the system is copied: what install.sh made in /var/lib/solidaire
 # lands on it, and what pi-gen's later steps write (apt, the clock file) too.

@@ -5,7 +5,8 @@
 
 # NetworkManager (stage2) would take wlan0 and the wired side from systemd-networkd, which
 # runs the box's access point; rpi-resize would grow the root partition, which is neither
-# the last nor writable (the data partition follows it, see ../../export/prerun.sh).
+# the last nor writable (the data partition follows it, see ../../export/prerun.sh, and is
+# the one grown to the card, by solidaire-grow-data.service).
 # The first user (FIRST_USER_NAME, with a password build-pi.sh draws and forgets) is
 # locked: the box is run from its web pages, and SSH is off (ENABLE_SSH=0 in ../../config).
 on_chroot <<SYSTEM
