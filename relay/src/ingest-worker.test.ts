@@ -71,17 +71,18 @@ async function rig(kind: Kind): Promise<Rig> {
 }
 
 describe.each<Kind>(['in-thread', 'worker'])('health writer (%s)', (kind) => {
-  it('stores every batch of a burst exactly once, each acknowledged only once committed', async () => {
+  it('stores every batch of a burst exactly once, each acknowledged only once committed, its facts to its site', async () => {
     const r = await rig(kind);
     // 1,500 batches at once (groups of 512 and the rest), then the same again (redelivered).
     const sites = Array.from({ length: 50 }, (_, i) => `site-${i}`);
+    const temperature = (site: string) => Number(site.slice(5));
     const has = r.db.prepare('SELECT 1 FROM health_raw WHERE site_key = ? AND at = ?').pluck();
     const acked: boolean[] = [];
     const burst = () =>
       sites.flatMap((site) =>
         Array.from({ length: 30 }, (_, j) =>
           // Acknowledged: committed, seen through another connection.
-          r.ingest.take(site, batch(j)).then(() => acked.push(has.get(site, NOW - j * 60_000) === 1)),
+          r.ingest.take(site, batch(j, { tempC: temperature(site) })).then(() => acked.push(has.get(site, NOW - j * 60_000) === 1)),
         ),
       );
     await Promise.all(burst());
@@ -89,6 +90,8 @@ describe.each<Kind>(['in-thread', 'worker'])('health writer (%s)', (kind) => {
     expect(r.stored()).toBe(1500);
     expect(acked.every(Boolean)).toBe(true);
     expect(r.stored('site-7')).toBe(30);
+    expect(r.updates.every(([site, f]) => f.temperatureC === temperature(site))).toBe(true);
+    expect(new Set(r.updates.map(([site]) => site)).size).toBe(50);
   });
 
   it('drops and logs a batch that does not decode, and stores the rest of its group', async () => {
@@ -116,12 +119,16 @@ describe.each<Kind>(['in-thread', 'worker'])('health writer (%s)', (kind) => {
 describe('health writer in a worker thread', () => {
   it('fails the groups of a thread killed mid-way, stores none by half, and goes on with a new thread', async () => {
     const r = await rig('worker');
-    // 20 groups of 512 (one batch per site, so each group is 512 rows).
+    // 20 groups of 512 (one batch per site, so each group is 512 rows): the first stored,
+    // then the thread is killed as soon as the other 19 are handed to it.
     const payload = batch(1);
-    const takes = Array.from({ length: 20 * 512 }, (_, i) => r.ingest.take(`site-${i}`, payload));
-    await Promise.race(takes);
-    await r.threads[0]!.terminate();
+    const take = (i: number) => r.ingest.take(`site-${i}`, payload);
+    const takes = Array.from({ length: 512 }, (_, i) => take(i));
+    await Promise.all(takes);
+    for (let i = 512; i < 20 * 512; i++) takes.push(take(i));
+    const killed = r.threads[0]!.terminate();
     const results = await Promise.allSettled(takes);
+    await killed;
     const failed = results.flatMap((x) => (x.status === 'rejected' ? [x.reason as unknown] : []));
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((e) => e instanceof IngestError && e.reason === 'thread-died')).toBe(true);
@@ -134,7 +141,7 @@ describe('health writer in a worker thread', () => {
       expect(new Set(inGroup).size).toBe(1);
     }
     // The boxes send them again: a new thread stores them.
-    await Promise.all(takes.map((_, i) => r.ingest.take(`site-${i}`, payload)));
+    await Promise.all(takes.map((_, i) => take(i)));
     expect(r.threads).toHaveLength(2);
     expect(r.stored()).toBe(20 * 512);
   });
