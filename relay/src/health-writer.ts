@@ -20,9 +20,14 @@ export class InThreadHealthWriter implements HealthWriter {
     return this.writeNow(batches);
   }
 
-  /** `write`, synchronously: one transaction, committed when this returns. */
+  /**
+   * `write`, synchronously: one transaction, committed when this returns. BEGIN IMMEDIATE:
+   * another connection writes the same file (the relay's, or the ingest thread's), and a
+   * deferred transaction that read before it wrote would fail at once if the other had
+   * committed meanwhile, where this one waits its turn (busy_timeout).
+   */
   writeNow(batches: readonly HealthBatchIn[]): BatchOutcome[] {
-    return this.deps.db.transaction(() => batches.map((b) => this.store(b)))();
+    return this.deps.db.transaction(() => batches.map((b) => this.store(b))).immediate();
   }
 
   /** One batch into the history; the facts its newest sample tells (for the alert rules). */

@@ -146,6 +146,17 @@ describe('health writer in a worker thread', () => {
     expect(r.stored()).toBe(20 * 512);
   });
 
+  it('waits its turn while the relay’s own connection writes', async () => {
+    const r = await rig('worker');
+    r.db.prepare('BEGIN IMMEDIATE').run();
+    const take = r.ingest.take('a', batch(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(r.stored()).toBe(0);
+    r.db.prepare('COMMIT').run();
+    await take;
+    expect(r.stored()).toBe(1);
+  });
+
   it('stores what waits when stopped, then ends its thread', async () => {
     const r = await rig('worker');
     const exited = new Promise((resolve) => r.threads[0]!.once('exit', resolve));
