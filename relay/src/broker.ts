@@ -111,7 +111,10 @@ export class Broker {
         // step can make "acknowledged" mean "stored". If storing fails, the publish is
         // refused, the site is disconnected and sends it again later.
         if (!this.opts.onPublish) return done(null);
-        Promise.resolve(this.opts.onPublish(client.id, packet.topic, Buffer.from(packet.payload as Buffer)))
+        // A site's payload is a Buffer of its own (a view of what its socket read, never
+        // reused): no copy.
+        const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+        Promise.resolve(this.opts.onPublish(client.id, packet.topic, payload))
           .then(() => done(null))
           .catch((e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
       },

@@ -4,31 +4,22 @@
  * at once. Each `take` resolves (the PUBACK leaves) only after its group's commit.
  */
 import { describe, expect, it } from 'vitest';
-import type { Db } from '@solidaire/appliance/db';
 import { FakeClock } from '@solidaire/appliance/clock';
-import type { Alerts } from './alerts.js';
-import type { HealthStore } from './health.js';
-import { HealthIngest } from './ingest.js';
+import { HealthIngest, type HealthWriter } from './ingest.js';
 
+/** A writer that only counts what each commit held. */
 function ingest(failing = false) {
   const commits: number[] = [];
-  let inGroup = 0;
-  const db = {
-    transaction: (fn: () => void) => () => {
+  const writer: HealthWriter = {
+    start: async () => {},
+    stop: async () => {},
+    write: async (batches) => {
       if (failing) throw new Error('disque plein');
-      inGroup = 0;
-      fn();
-      commits.push(inGroup);
+      commits.push(batches.length);
+      return batches.map(() => ({ facts: {} }));
     },
-  } as unknown as Db;
-  // Batches that do not decode are only logged: enough to count what each commit held.
-  const it = new HealthIngest({
-    db,
-    clock: new FakeClock(0),
-    health: {} as HealthStore,
-    alerts: { update: () => {} } as unknown as Alerts,
-    log: () => inGroup++,
-  });
+  };
+  const it = new HealthIngest({ clock: new FakeClock(0), alerts: { update: () => {} }, writer });
   return { it, commits };
 }
 

@@ -10,95 +10,115 @@
  *    flight divided by the wait. Once GROUP_BUSY batches wait, the group is committed at
  *    the end of this turn of the event loop, with whatever else the turn brought;
  *  - GROUP_MAX batches are committed at once.
+ * Who decodes and stores a group is a HealthWriter: the relay's own thread
+ * (health-writer.ts) or a worker thread (ingest-worker.ts), so that the broker's event loop
+ * does not spend itself on decoding and inserts.
  */
-import type { Db } from '@solidaire/appliance/db';
 import type { Clock } from '@solidaire/appliance/clock';
-import { decodeBatch, HealthBatchError } from '@solidaire/appliance/health';
 import type { Alerts, SiteFacts } from './alerts.js';
-import type { HealthStore, Rollup } from './health.js';
 
 const GROUP_MAX = 512;
 const GROUP_BUSY = 32;
 const GROUP_MS = 50;
 
+/** A health batch as the broker received it from a site. */
+export interface HealthBatchIn {
+  readonly siteKey: string;
+  readonly payload: Uint8Array;
+}
+
+/** What storing one batch told: the facts of its newest sample, or why it was dropped. */
+export type BatchOutcome = { readonly facts: SiteFacts } | { readonly unreadable: string };
+
+/** Decodes and stores groups of health batches, one transaction per group. */
+export interface HealthWriter {
+  start(): Promise<void>;
+  /** Once every group handed to it is settled; releases its thread and connection. */
+  stop(): Promise<void>;
+  /**
+   * Store `batches` in one transaction. Resolves once it is committed, with one outcome per
+   * batch in their order (a batch that does not decode is dropped, not stored); rejects when
+   * nothing of the group was committed. `now` is the relay's clock at the group's flush.
+   */
+  write(batches: readonly HealthBatchIn[], now: number): Promise<readonly BatchOutcome[]>;
+}
+
 export interface HealthIngestDeps {
-  readonly db: Db;
   readonly clock: Clock;
-  readonly health: HealthStore;
-  readonly alerts: Alerts;
+  readonly alerts: Pick<Alerts, 'update'>;
+  readonly writer: HealthWriter;
   readonly log?: (line: string) => void;
+}
+
+interface Waiting extends HealthBatchIn {
+  done(e?: unknown): void;
 }
 
 export class HealthIngest {
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Immediate | undefined;
-  private queue: Array<{ siteKey: string; payload: Buffer; done: (e?: unknown) => void }> = [];
+  private queue: Waiting[] = [];
+  /** Groups handed to the writer and not yet settled. */
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(private readonly deps: HealthIngestDeps) {}
+
+  start(): Promise<void> {
+    return this.deps.writer.start();
+  }
+
+  /** Store what waits, wait for every group's commit, then stop the writer. */
+  async stop(): Promise<void> {
+    void this.flush();
+    await Promise.all(this.writing);
+    await this.deps.writer.stop();
+  }
 
   /**
    * A health batch from a box: its samples and roll-ups into the history, its newest
    * sample into the facts the alert rules read. Resolves once stored. A batch that does
    * not decode is dropped (and logged): the box would only send it again.
    */
-  take(siteKey: string, payload: Buffer): Promise<void> {
+  take(siteKey: string, payload: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       const n = this.queue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) });
-      if (n >= GROUP_MAX) this.flush();
-      else if (n === 1) this.timer = setTimeout(() => this.flush(), GROUP_MS);
-      else if (n === GROUP_BUSY) this.soon = setImmediate(() => this.flush());
+      if (n >= GROUP_MAX) void this.flush();
+      else if (n === 1) this.timer = setTimeout(() => void this.flush(), GROUP_MS);
+      else if (n === GROUP_BUSY) this.soon = setImmediate(() => void this.flush());
     });
   }
 
-  /** Store every batch waiting, in one transaction; then acknowledge them all. */
-  flush(): void {
+  /**
+   * Hand every batch waiting to the writer, as one group; once committed, feed the alerts
+   * and acknowledge them all. Never rejects: a failed group fails its batches' takes.
+   */
+  flush(): Promise<void> {
     clearTimeout(this.timer);
     clearImmediate(this.soon);
     this.timer = undefined;
     this.soon = undefined;
     const items = this.queue.splice(0);
-    if (!items.length) return;
-    const { db, clock, alerts } = this.deps;
-    const facts = new Map<string, SiteFacts>();
+    if (!items.length) return Promise.resolve();
+    const p = this.store(items, this.deps.clock.now()).finally(() => this.writing.delete(p));
+    this.writing.add(p);
+    return p;
+  }
+
+  private async store(items: readonly Waiting[], now: number): Promise<void> {
+    const { alerts, log } = this.deps;
     try {
-      db.transaction(() => {
-        for (const it of items) facts.set(it.siteKey, { ...facts.get(it.siteKey), lastSeen: clock.now(), ...this.store(it.siteKey, it.payload) });
-        for (const [siteKey, f] of facts) alerts.update(siteKey, f);
-      })();
+      const outcomes = await this.deps.writer.write(items, now);
+      const facts = new Map<string, SiteFacts>();
+      items.forEach((it, i) => {
+        const o = outcomes[i];
+        if (o && 'unreadable' in o) log?.(`relevé de santé illisible de ${it.siteKey} : ${o.unreadable}`);
+        facts.set(it.siteKey, { ...facts.get(it.siteKey), lastSeen: now, ...(o && 'facts' in o ? o.facts : {}) });
+      });
+      for (const [siteKey, f] of facts) alerts.update(siteKey, f);
     } catch (e) {
       for (const it of items) it.done(e);
       return;
     }
     for (const it of items) it.done();
-  }
-
-  /** One batch into the history; the facts its newest sample tells (for the alert rules). */
-  private store(siteKey: string, payload: Buffer): SiteFacts {
-    let batch;
-    try {
-      batch = decodeBatch(payload);
-    } catch (e) {
-      if (e instanceof HealthBatchError) {
-        this.deps.log?.(`relevé de santé illisible de ${siteKey} : ${e.message}`);
-        return {};
-      }
-      throw e;
-    }
-    const { health } = this.deps;
-    health.ingest(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
-    health.ingestRollups(
-      siteKey,
-      batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Rollup['metrics'] })),
-    );
-    const latest = batch.samples.at(-1)?.metrics;
-    if (!latest) return {};
-    return {
-      ...(latest.batteryPct !== undefined ? { batteryPct: latest.batteryPct } : {}),
-      ...(latest.batteryStatus !== undefined ? { charging: latest.batteryStatus === 1 || latest.batteryStatus === 4 } : {}),
-      ...(latest.tempC !== undefined ? { temperatureC: latest.tempC } : {}),
-      ...(latest.diskFreeMiB !== undefined && latest.diskTotalMiB ? { diskFreePct: (100 * latest.diskFreeMiB) / latest.diskTotalMiB } : {}),
-      // Bit 0 of the Pi's get_throttled: under-voltage now.
-      ...(latest.throttled !== undefined ? { undervoltage: (latest.throttled & 1) !== 0 } : {}),
-    };
   }
 }

@@ -33,6 +33,8 @@ import { renderMetrics } from './metrics.js';
 import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
 import { HealthStore } from './health.js';
 import { HealthIngest } from './ingest.js';
+import { InThreadHealthWriter } from './health-writer.js';
+import { WorkerHealthWriter } from './ingest-worker.js';
 import { parseTopic } from '@solidaire/appliance/relay-link';
 import { Releases } from './releases.js';
 
@@ -65,6 +67,11 @@ export interface RelayOptions {
   readonly alertThresholds?: Partial<AlertThresholds>;
   /** How often alert rules are evaluated as time passes (default every minute). */
   readonly alertEveryMs?: number;
+  /**
+   * Decode and store the boxes' health batches on the relay's own thread, not in its ingest
+   * thread (the default, which keeps that work off the event loop that answers the boxes).
+   */
+  readonly ingestInThread?: boolean;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly log?: (line: string) => void;
@@ -177,10 +184,11 @@ export class Relay {
       },
     });
     this.ingest = new HealthIngest({
-      db: this.db,
       clock: this.clock,
-      health: this.health,
       alerts: this.alerts,
+      writer: opts.ingestInThread
+        ? new InThreadHealthWriter({ db: this.db, health: this.health })
+        : new WorkerHealthWriter({ dbPath: join(opts.dataDir, 'relay.db'), migrations: MIGRATIONS, ...(opts.log ? { log: opts.log } : {}) }),
       ...(opts.log ? { log: opts.log } : {}),
     });
   }
@@ -192,6 +200,7 @@ export class Relay {
       this.hub.network.enroll(this.authority.federationId, this.authority.history());
     }
     await this.hub.start();
+    await this.ingest.start();
     await this.broker.start();
     await this.publishHeads();
     this.alertTimer = setInterval(() => this.checkAlerts(), this.opts.alertEveryMs ?? 60_000);
@@ -269,7 +278,6 @@ export class Relay {
   async stop(): Promise<void> {
     if (this.alertTimer) clearInterval(this.alertTimer);
     this.alertTimer = undefined;
-    if (this.db.open) this.alerts.flush();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -278,8 +286,9 @@ export class Relay {
     }
     await this.broker.stop();
     // Batches still waiting for their group: stored now (their boxes were not answered, and
-    // send them again; the relay keeps each once).
-    if (this.db.open) this.ingest.flush();
+    // send them again; the relay keeps each once); then the ingest thread ends.
+    await this.ingest.stop();
+    if (this.db.open) this.alerts.flush();
     await this.hub.stop();
     if (this.db.open) this.db.close();
   }
