@@ -147,7 +147,11 @@ find "$root/var/lib/solidaire" -mindepth 1 -delete
 # 4. Kernel and initramfs for qemu's -kernel/-initrd (on a Pi they go to the boot partition).
 cp -L "$root/vmlinuz" "$out/vmlinuz"
 cp -L "$root/initrd.img" "$out/initrd.img"
-echo "root=LABEL=SOLIDAIRE ro rootwait console=ttyAMA0 panic=10" > "$out/cmdline.txt"
+# The AP check's image starts every radio soft-blocked, as Raspberry Pi OS does
+# (rfkill.default_state=0): the box must unblock its own.
+rfkill_off=
+if [ "$wifi_station" = yes ]; then rfkill_off=" rfkill.default_state=0"; fi
+echo "root=LABEL=SOLIDAIRE ro rootwait console=ttyAMA0 panic=10$rfkill_off" > "$out/cmdline.txt"
 
 # 5. The disk images, without loop devices.
 log "disk images"

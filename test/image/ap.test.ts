@@ -77,7 +77,9 @@ describe.skipIf(!IMAGES)('the access point, on mac80211_hwsim radios in the boot
 
       // Two radios appear: wlan0 (the box's) and wlan1 (the station's), soft-blocked as
       // Raspberry Pi OS starts every radio (rfkill.default_state=0): the box unblocks its own.
-      await sh('modprobe rfkill default_state=0 && modprobe mac80211_hwsim radios=2');
+      // (build-debian.sh --wifi-station puts rfkill.default_state=0 on the kernel's line.)
+      await sh('modprobe mac80211_hwsim radios=2');
+      expect(await sh('cat /sys/module/rfkill/parameters/default_state')).toBe('0\n');
       expect(await sh('cat /sys/class/net/wlan1/phy80211/rfkill*/soft')).toBe('1\n');
       const loaded = Date.now();
       await g.until('hostapd@wlan0 active', 3 * 60_000, async () => ((await g.sh('systemctl is-active hostapd@wlan0.service')).out === 'active\n' ? true : undefined));
