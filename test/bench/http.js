@@ -22,10 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { median, writeResult } from './lib.js';
+import { boxEnv, median, writeResult } from './lib.js';
 
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
-const NODE_ENV = fileURLToPath(new URL('../../appliance/node.env', import.meta.url));
 const CONNECTIONS = 30;
 const RUNS = 5;
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 5);
@@ -64,7 +63,7 @@ function paragraph(rand, words) {
 function startServer(dataDir, cold = false) {
   const t0 = performance.now();
   // The server runs with the appliance's own Node settings (appliance/node.env), as it ships.
-  const child = spawn(process.execPath, [`--env-file=${NODE_ENV}`, SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [SERVER, dataDir, ...(cold ? ['--cold'] : [])], { stdio: ['ignore', 'pipe', 'inherit'], env: boxEnv() });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const waiting = [];
   const ready = new Promise((resolve, reject) => {

@@ -1,10 +1,21 @@
 // Shared pieces of the benchmarks: the result file of BENCH.md and small statistics.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 
 export const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'out');
+
+/**
+ * The environment a box gives its Node.js process: this one's, with the settings of
+ * appliance/node.env (the box's /usr/lib/solidaire/run puts them there before node starts;
+ * glibc's MALLOC_ARENA_MAX works only so, not through --env-file).
+ */
+export function boxEnv() {
+  const file = join(dirname(fileURLToPath(import.meta.url)), '../../appliance/node.env');
+  return { ...process.env, ...parseEnv(readFileSync(file, 'utf8')) };
+}
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);

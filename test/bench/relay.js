@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { writeResult } from './lib.js';
+import { boxEnv, writeResult } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SITES_JS = fileURLToPath(new URL('./mqtt-sites.mjs', import.meta.url));
@@ -68,8 +68,8 @@ function payloads(n) {
   return out;
 }
 
-function startProcess(cmd, args, readyLine) {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+function startProcess(cmd, args, readyLine, env = process.env) {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout });
   const ready = new Promise((resolve, reject) => {
     lines.on('line', (l) => l.startsWith(readyLine) && resolve(l));
@@ -125,8 +125,9 @@ try {
   const mqttPort = await freePort();
   const relay = startProcess(
     process.execPath,
-    [`--env-file=${join(ROOT, 'appliance/node.env')}`, ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), join(ROOT, 'bin/solidaire.js'), 'relay', '--data', relayDir, '--host', '127.0.0.1', '--http-port', '0', '--mqtt-port', String(mqttPort), '--p2p', '/ip4/127.0.0.1/tcp/0'],
+    [...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), join(ROOT, 'bin/solidaire.js'), 'relay', '--data', relayDir, '--host', '127.0.0.1', '--http-port', '0', '--mqtt-port', String(mqttPort), '--p2p', '/ip4/127.0.0.1/tcp/0'],
     'Relais Solidaire',
+    boxEnv(), // appliance/node.env, as the relay's own Node settings too
   );
   await relay.ready;
   const pid = relay.child.pid;

@@ -101,6 +101,10 @@ describe.skipIf(!IMAGES)('the Debian arm64 image, booted in qemu', () => {
     // Frozen: the watchdog (WatchdogSec=30) kills it and systemd starts it again.
     const pid = (await guest.sh('systemctl show -P MainPID solidaire.service')).out.trim();
     expect(Number(pid)).toBeGreaterThan(1);
+    // It runs with its release's Node.js settings (appliance/node.env, put in its environment by /usr/lib/solidaire/run).
+    const environ = (await guest.sh(`tr '\\0' '\\n' < /proc/${pid}/environ`)).out;
+    expect(environ).toMatch(/^MALLOC_ARENA_MAX=2$/m);
+    expect(environ).toMatch(/^NODE_OPTIONS=.*--max-old-space-size=512/m);
     const frozenAt = Date.now();
     expect((await guest.sh(`kill -STOP ${pid}`)).status).toBe(0);
     const next = await guest.until('a new appliance process', 5 * 60_000, async () => {
