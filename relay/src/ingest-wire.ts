@@ -95,3 +95,14 @@ export function outcomesFromWire(m: FromThread & { type: 'stored' }): BatchOutco
   for (const [i, why] of m.unreadable) out[i] = { unreadable: why };
   return out;
 }
+
+/**
+ * WAL pages before a checkpoint, for the ingest thread's connection (SQLite's default is
+ * 1,000). A fleet's batch lands on its site's own leaf of the (site, time) index, a page of
+ * WAL each; at 1,000 pages a checkpoint ran every other group, copying back pages the next
+ * groups changed again. Every 8,192 (32 MB) a leaf is copied once for many groups. The
+ * relay's own connection (its small writes, on the event loop) checkpoints only past
+ * RELAY_CHECKPOINT_PAGES, should the ingest thread be stopped: never in its way.
+ */
+export const INGEST_CHECKPOINT_PAGES = 8192;
+export const RELAY_CHECKPOINT_PAGES = 65_536;
