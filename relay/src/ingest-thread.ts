@@ -10,7 +10,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { openDatabase } from '@solidaire/appliance/db';
 import { HealthStore } from './health.js';
 import { InThreadHealthWriter } from './health-writer.js';
-import { groupFromWire, INGEST_CHECKPOINT_PAGES, INGEST_WIRE_VERSION, outcomesToWire, type FromThread, type IngestThreadData, type ToThread } from './ingest-wire.js';
+import { groupFromWire, INGEST_WIRE_VERSION, outcomesToWire, type FromThread, type IngestThreadData, type ToThread } from './ingest-wire.js';
 
 const port = parentPort;
 const data = workerData as IngestThreadData;
@@ -18,8 +18,8 @@ if (!port) throw new Error('ingest-thread.js runs only as the relay’s worker t
 if (data.version !== INGEST_WIRE_VERSION) throw new Error(`ingest thread of wire version ${INGEST_WIRE_VERSION}, started by a relay of version ${data.version}`);
 
 const db = openDatabase({ path: data.dbPath, migrations: data.migrations });
-// The WAL's checkpoints are this thread's (see INGEST_CHECKPOINT_PAGES).
-db.pragma(`wal_autocheckpoint = ${INGEST_CHECKPOINT_PAGES}`);
+// The WAL's checkpoints are this thread's (see ingest-worker.ts, INGEST_CHECKPOINT_PAGES).
+db.pragma(`wal_autocheckpoint = ${data.checkpointPages}`);
 let now = 0;
 const writer = new InThreadHealthWriter({ db, health: new HealthStore({ db, clock: { now: () => now } }) });
 const reply = (m: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);

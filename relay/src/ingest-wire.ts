@@ -24,6 +24,8 @@ export interface IngestThreadData {
   readonly version: number;
   readonly dbPath: string;
   readonly migrations: string;
+  /** The thread's connection checkpoints the WAL past this many pages (wal_autocheckpoint). */
+  readonly checkpointPages: number;
 }
 
 export type ToThread = { type: 'group'; id: number; now: number; bytes: ArrayBuffer } | { type: 'close' };
@@ -96,13 +98,3 @@ export function outcomesFromWire(m: FromThread & { type: 'stored' }): BatchOutco
   return out;
 }
 
-/**
- * WAL pages before a checkpoint, for the ingest thread's connection (SQLite's default is
- * 1,000). A fleet's batch lands on its site's own leaf of the (site, time) index, a page of
- * WAL each; at 1,000 pages a checkpoint ran every other group, copying back pages the next
- * groups changed again. Every 8,192 (32 MB) a leaf is copied once for many groups. The
- * relay's own connection (its small writes, on the event loop) checkpoints only past
- * RELAY_CHECKPOINT_PAGES, should the ingest thread be stopped: never in its way.
- */
-export const INGEST_CHECKPOINT_PAGES = 8192;
-export const RELAY_CHECKPOINT_PAGES = 65_536;

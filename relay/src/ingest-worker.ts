@@ -18,6 +18,17 @@ import { groupToWire, INGEST_WIRE_VERSION, outcomesFromWire, type FromThread, ty
 const THREAD = new URL('../dist/ingest-thread.js', import.meta.url);
 
 /**
+ * WAL pages before a checkpoint, for the ingest thread's connection (SQLite's default is
+ * 1,000). A fleet's batch lands on its site's own leaf of the (site, time) index, a page of
+ * WAL each; at 1,000 pages a checkpoint ran every other group, copying back pages the next
+ * groups changed again. Every 8,192 (32 MB) a leaf is copied once for many groups. The
+ * relay's own connection (its small writes, on the event loop) checkpoints only past
+ * RELAY_CHECKPOINT_PAGES, should the ingest thread be stopped: never in its way.
+ */
+export const INGEST_CHECKPOINT_PAGES = 8192;
+export const RELAY_CHECKPOINT_PAGES = 65_536;
+
+/**
  * Health batches the ingest thread did not store, and so are not acknowledged (their boxes
  * send them again): the thread ended while it held them, the database refused their group,
  * or the relay is stopping.
@@ -89,7 +100,7 @@ export class WorkerHealthWriter implements HealthWriter {
   }
 
   private open(): Thread {
-    const data: IngestThreadData = { version: INGEST_WIRE_VERSION, dbPath: this.opts.dbPath, migrations: this.opts.migrations };
+    const data: IngestThreadData = { version: INGEST_WIRE_VERSION, dbPath: this.opts.dbPath, migrations: this.opts.migrations, checkpointPages: INGEST_CHECKPOINT_PAGES };
     const worker = (this.opts.spawn ?? ((script, workerData) => new Worker(script, { workerData })))(THREAD, data);
     const settle = { started: (_e?: Error) => {}, closed: () => {} };
     const started = new Promise<void>((resolve, reject) => (settle.started = (e) => (e ? reject(e) : resolve())));

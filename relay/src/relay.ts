@@ -34,8 +34,7 @@ import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
 import { HealthStore } from './health.js';
 import { HealthIngest } from './ingest.js';
 import { InThreadHealthWriter } from './health-writer.js';
-import { WorkerHealthWriter } from './ingest-worker.js';
-import { RELAY_CHECKPOINT_PAGES } from './ingest-wire.js';
+import { RELAY_CHECKPOINT_PAGES, WorkerHealthWriter } from './ingest-worker.js';
 import { parseTopic } from '@solidaire/appliance/relay-link';
 import { Releases } from './releases.js';
 
@@ -184,7 +183,7 @@ export class Relay {
         webhook?.post({ ...change, relay: this.addresses().http });
       },
     });
-    // With the ingest thread, the WAL's checkpoints are its own (ingest-wire.ts).
+    // With the ingest thread, the WAL's checkpoints are its own (ingest-worker.ts).
     if (!opts.ingestInThread) this.db.pragma(`wal_autocheckpoint = ${RELAY_CHECKPOINT_PAGES}`);
     this.ingest = new HealthIngest({
       clock: this.clock,
