@@ -45,7 +45,10 @@ export interface ApplianceOptions {
   readonly mdns?: boolean | { readonly serviceTag?: string };
   /** Peers to dial besides the neighbours mDNS finds (multiaddrs ending in /p2p/<site id>). */
   readonly peers?: NetworkOptions['peers'];
-  /** How often known peers are synced with when nothing changed (default 60 s). */
+  /**
+   * How often known peers are synced with when nothing changed (default 60 s); 0: never on
+   * its own, only when asked (syncNow) or when a neighbour appears — for tests that say when.
+   */
   readonly syncEveryMs?: number;
   /**
    * Sample the box's health (health/): true or settings to run the agent. Off by default
@@ -114,7 +117,7 @@ export class Appliance {
       ...(relayHub?.length ? { relay: relayHub } : {}),
       ...(opts.mdns !== undefined ? { mdns: opts.mdns } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
-      ...(opts.syncEveryMs ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),
+      ...(opts.syncEveryMs !== undefined ? { resyncMs: opts.syncEveryMs, pollMs: Math.min(5_000, opts.syncEveryMs) } : {}),
       onError: (e) => this.logError(e, false),
     });
     this.services = {

@@ -18,7 +18,7 @@ export interface DemoOptions {
   /** Port of the first box (8080 by default); the second listens on the next one. */
   readonly port?: number;
   readonly host?: string;
-  /** Seconds between sync rounds (default 10). */
+  /** Seconds between sync rounds (default 10); 0: only when asked (tests). */
   readonly syncSeconds?: number;
   /** Lines about the rest of the system (the relay), printed with the boxes'. */
   readonly also?: readonly string[];
@@ -88,7 +88,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   opts.log('');
   opts.log(`Solidaire ${VERSION} — démonstration`);
   BOXES.forEach((box, i) => opts.log(`  ${box.siteName.padEnd(8)} ${urls[i]}   (API : ${urls[i]}/api/v1/openapi.json)`));
-  opts.log(`  Youri et Grigny se synchronisent toutes les ${resync / 1000} s (état : /api/v1/sync/status).`);
+  const when = resync > 0 ? `toutes les ${resync / 1000} s` : 'quand on le leur demande';
+  opts.log(`  Youri et Grigny se synchronisent ${when} (état : /api/v1/sync/status).`);
   for (const line of opts.also ?? []) opts.log(line);
   opts.log('');
   opts.log(`Comptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);

@@ -65,6 +65,7 @@ export interface NetworkOptions {
    * when its hub has something new.
    */
   readonly meteredResyncMs?: number;
+  /** How often the timer looks for local changes and due peers (default 5 s); 0: no timer. */
   readonly pollMs?: number;
   readonly onError?: (err: unknown) => void;
   /** Whether the box is frugal now (low battery): no blob is fetched or served until it is not. */
@@ -259,8 +260,10 @@ export class Network {
       await this.node.start();
     }
     const poll = this.opts.pollMs ?? 5_000;
-    this.timer = setInterval(() => void this.tick(), poll);
-    this.timer.unref();
+    if (poll > 0) {
+      this.timer = setInterval(() => void this.tick(), poll);
+      this.timer.unref();
+    }
   }
 
   /**
