@@ -1,23 +1,54 @@
 /**
  * Health batches decoded and stored on the thread that calls: by the relay itself when it
  * runs without its ingest thread (and in tests), and inside that thread (ingest-thread.ts).
+ * A group's samples are staged in the inbox (HealthStore.stage: appended, so a commit
+ * writes few pages however many sites sent) and settled into the history once
+ * SETTLE_MS have passed since the last time, or SETTLE_ROWS wait: a site's leaf of the
+ * (site, time) index is then written once for all its samples of that second. What is
+ * staged is stored (committed) and read as such; settling only moves it.
  */
 import type { Db } from '@solidaire/appliance/db';
+import type { Clock } from '@solidaire/appliance/clock';
 import { decodeBatch, HealthBatchError, type DecodedSample } from '@solidaire/appliance/health';
 import type { SiteFacts } from './alerts.js';
 import type { HealthStore, Rollup } from './health.js';
 import type { BatchOutcome, HealthBatchIn, HealthWriter } from './ingest.js';
 
+const SETTLE_MS = 1000;
+const SETTLE_ROWS = 50_000;
+
 export class InThreadHealthWriter implements HealthWriter {
-  /** `health` stores on `db`; its clock is the one `now` is read from. */
-  constructor(private readonly deps: { readonly db: Db; readonly health: HealthStore }) {}
+  private staged = 0;
+  private settledAt = -Infinity;
 
-  async start(): Promise<void> {}
+  /** `health` stores on `db`; `clock` (the health store's) says when to settle. */
+  constructor(private readonly deps: { readonly db: Db; readonly health: HealthStore; readonly clock: Clock }) {}
 
-  async stop(): Promise<void> {}
+  /** Settles what an earlier run staged and did not settle (a relay stopped hard). */
+  async start(): Promise<void> {
+    this.settle();
+  }
+
+  async stop(): Promise<void> {
+    this.settle();
+  }
+
+  /** Move the inbox into the history now (one transaction). */
+  settle(): void {
+    this.deps.health.settle();
+    this.staged = 0;
+    this.settledAt = this.deps.clock.now();
+  }
+
+  /** `settle`, if a second has passed since the last or the inbox is full. */
+  settleIfDue(): void {
+    if (this.staged > 0 && (this.staged >= SETTLE_ROWS || this.deps.clock.now() - this.settledAt >= SETTLE_MS)) this.settle();
+  }
 
   async write(batches: readonly HealthBatchIn[]): Promise<readonly BatchOutcome[]> {
-    return this.writeNow(batches);
+    const outcomes = this.writeNow(batches);
+    this.settleIfDue();
+    return outcomes;
   }
 
   /**
@@ -40,7 +71,9 @@ export class InThreadHealthWriter implements HealthWriter {
       throw e;
     }
     const { health } = this.deps;
-    health.ingest(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
+    this.staged += health.stage(siteKey, batch.samples.map((x) => ({ at: x.at, values: x.metrics as Record<string, number> })));
+    // Roll-ups (a box back from weeks offline) are kept only for hours without raw samples.
+    if (batch.rollups.length) health.settle();
     health.ingestRollups(
       siteKey,
       batch.rollups.map((r) => ({ start: r.start, periodMs: r.end - r.start, metrics: r.metrics as Rollup['metrics'] })),

@@ -94,6 +94,35 @@ describe('fleet health history', () => {
     expect(plan.map((r) => r.detail).join(' ')).toMatch(/health_raw_key/);
   });
 
+  it('reads the samples staged in the inbox at once, each once, and settles them into the history', () => {
+    const start = Date.UTC(2026, 10, 1);
+    const clock = new FakeClock(start + 2 * HOUR);
+    const { db, health } = store(clock);
+    const at = (m: number) => start + m * 60_000;
+    health.ingest('site', [0, 10].map((m) => ({ at: at(m), values: { tempC: 40 + m } })));
+    // Staged: a sample the history has (delivered again), and two new ones.
+    expect(health.stage('site', [10, 20, 70].map((m) => ({ at: at(m), values: { tempC: 40 + m } })))).toBe(3);
+    health.stage('other', [{ at: at(5), values: { tempC: 99 } }]);
+    const day = () => health.series('site', 'tempC', 24 * HOUR).map((p) => [p.at, p.mean]);
+    const year = () => health.series('site', 'tempC', 366 * 24 * HOUR).map((p) => [p.at - start, p.mean]);
+    const before = { latest: health.latest('site'), day: day(), year: year() };
+    expect(before.latest).toEqual({ at: at(70), values: { tempC: 110 } });
+    expect(before.day).toEqual([0, 10, 20, 70].map((m) => [at(m), 40 + m]));
+    expect(before.year).toEqual([
+      [0, (40 + 50 + 60) / 3],
+      [HOUR, 110],
+    ]);
+    // A box's roll-up of an hour whose samples are only staged is not counted as well.
+    expect(health.ingestRollups('site', [{ start: start + HOUR, periodMs: HOUR, metrics: { tempC: { min: 0, max: 0, avg: 0, n: 60 } } }])).toBe(0);
+
+    expect(health.settle()).toBe(3);
+    expect(db.prepare('SELECT count(*) FROM health_inbox').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM health_raw WHERE site_key = 'site'").pluck().get()).toBe(4);
+    expect({ latest: health.latest('site'), day: day(), year: year() }).toEqual(before);
+    expect(health.latest('other')).toEqual({ at: at(5), values: { tempC: 99 } });
+    expect(health.settle()).toBe(0);
+  });
+
   it('stores only finite numbers of a sample', () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 1));
     const { health } = store(clock);

@@ -5,7 +5,8 @@
  * when it comes back. Ingestion is idempotent (a redelivered batch is stored once) and
  * cheap (one row per sample: thousands of boxes report every minute); raw samples are
  * rolled up into hours when they leave the 7-day window, and a period's hours are read
- * from both.
+ * from both. The ingest stages a fleet's samples in an inbox (appended, no index) and
+ * settles them into the history about once a second (migration 008); reads see both.
  */
 import { sql, type Db } from '@solidaire/appliance/db';
 import type { Clock } from '@solidaire/appliance/clock';
@@ -35,6 +36,13 @@ export const HOURLY_KEEP_MS = 366 * 24 * 3600_000;
 const HOUR = 3600_000;
 
 /**
+ * A site's samples since a time, from health_raw and from the inbox (parameters: site,
+ * time, site, time): UNION, so that a sample in both (a batch delivered again before the
+ * first was settled) counts once.
+ */
+const SAMPLES = `(SELECT at, vals FROM health_raw WHERE site_key = ? AND at >= ? UNION SELECT at, vals FROM health_inbox WHERE site_key = ? AND at >= ?)`;
+
+/**
  * `fn` in a transaction of its own, or in the caller's: the relay ingests a turn's batches
  * in one, and a savepoint per batch inside it was a tenth of the ingest's time.
  */
@@ -54,18 +62,41 @@ function numbersOnly(values: Readonly<Record<string, number>>): Readonly<Record<
 export class HealthStore {
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
-  /** Store samples of a site; returns how many were new. */
+  /** Store samples of a site in health_raw now; returns how many were new. */
   ingest(siteKey: string, samples: readonly Sample[]): number {
+    return this.insert('INSERT OR IGNORE INTO health_raw (site_key, at, vals) VALUES (?, ?, ?)', siteKey, samples);
+  }
+
+  /**
+   * Store samples of a site in the inbox (appended: no index to update), to be moved into
+   * health_raw by `settle`; reads see them at once. Returns how many were staged (a sample
+   * the relay already has is staged again, and dropped when settled).
+   */
+  stage(siteKey: string, samples: readonly Sample[]): number {
+    return this.insert('INSERT INTO health_inbox (site_key, at, vals) VALUES (?, ?, ?)', siteKey, samples);
+  }
+
+  /** Move the inbox into health_raw, in (site, time) order, in one transaction; returns how many samples were new. */
+  settle(): number {
     const { db } = this.deps;
-    const insertRaw = sql(db, 'INSERT OR IGNORE INTO health_raw (site_key, at, vals) VALUES (?, ?, ?)');
+    return atomically(db, () => {
+      const moved = sql(db, 'INSERT OR IGNORE INTO health_raw (site_key, at, vals) SELECT site_key, at, vals FROM health_inbox ORDER BY site_key, at').run().changes;
+      sql(db, 'DELETE FROM health_inbox').run();
+      return moved;
+    });
+  }
+
+  private insert(statement: string, siteKey: string, samples: readonly Sample[]): number {
+    const { db } = this.deps;
+    const insert = sql(db, statement);
     const oldest = this.deps.clock.now() - HOURLY_KEEP_MS;
     return atomically(db, () => {
-      let fresh = 0;
+      let n = 0;
       for (const s of samples) {
         if (!Number.isSafeInteger(s.at) || s.at < oldest) continue;
-        fresh += insertRaw.run(siteKey, s.at, JSON.stringify(numbersOnly(s.values))).changes;
+        n += insert.run(siteKey, s.at, JSON.stringify(numbersOnly(s.values))).changes;
       }
-      return fresh;
+      return n;
     });
   }
 
@@ -90,11 +121,14 @@ export class HealthStore {
       }
     }
     const insert = sql(this.deps.db, 'INSERT OR IGNORE INTO health_hourly (site_key, hour, name, min, max, sum, n) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const hasRaw = sql<[string, number, number], { one: number }>(this.deps.db, 'SELECT 1 AS one FROM health_raw WHERE site_key = ? AND at >= ? AND at < ? LIMIT 1');
+    const hasRaw = sql<[string, number, number, string, number, number], { one: number }>(
+      this.deps.db,
+      'SELECT EXISTS (SELECT 1 FROM health_raw WHERE site_key = ? AND at >= ? AND at < ?) OR EXISTS (SELECT 1 FROM health_inbox WHERE site_key = ? AND at >= ? AND at < ?) AS one',
+    );
     return atomically(this.deps.db, () => {
       let fresh = 0;
       for (const h of hours.values()) {
-        if (hasRaw.get(siteKey, h.hour, h.hour + HOUR)) continue;
+        if (hasRaw.get(siteKey, h.hour, h.hour + HOUR, siteKey, h.hour, h.hour + HOUR)?.one) continue;
         fresh += insert.run(siteKey, h.hour, h.name, h.min, h.max, h.sum, h.n).changes;
       }
       return fresh;
@@ -103,7 +137,11 @@ export class HealthStore {
 
   /** The newest sample of a site, or undefined. */
   latest(siteKey: string): Sample | undefined {
-    const row = sql<[string], { at: number; vals: string }>(this.deps.db, 'SELECT at, vals FROM health_raw WHERE site_key = ? ORDER BY at DESC LIMIT 1').get(siteKey);
+    const row = sql<[string, string], { at: number; vals: string }>(
+      this.deps.db,
+      `SELECT at, vals FROM (SELECT at, vals FROM health_raw WHERE site_key = ? ORDER BY at DESC LIMIT 1)
+       UNION ALL SELECT at, vals FROM health_inbox WHERE site_key = ? ORDER BY at DESC LIMIT 1`,
+    ).get(siteKey, siteKey);
     return row ? { at: row.at, values: JSON.parse(row.vals) as Record<string, number> } : undefined;
   }
 
@@ -114,11 +152,8 @@ export class HealthStore {
   series(siteKey: string, name: string, periodMs: number): SeriesPoint[] {
     const since = this.deps.clock.now() - periodMs;
     if (periodMs <= 24 * HOUR) {
-      return sql<[string, string, number], { at: number; v: number }>(
-        this.deps.db,
-        "SELECT at, json_extract(vals, '$.\"' || ? || '\"') AS v FROM health_raw WHERE site_key = ? AND at >= ? ORDER BY at",
-      )
-        .all(name, siteKey, since)
+      return sql<[string, string, number, string, number], { at: number; v: number }>(this.deps.db, `SELECT at, json_extract(vals, '$."' || ? || '"') AS v FROM ${SAMPLES} ORDER BY at`)
+        .all(name, siteKey, since, siteKey, since)
         .filter((r) => typeof r.v === 'number')
         .map((r) => ({ at: r.at, min: r.v, max: r.v, mean: r.v }));
     }
@@ -134,13 +169,13 @@ export class HealthStore {
       .all(siteKey, name, from)
       .forEach(add);
     // The last 7 days are still raw: rolled up here, by hour.
-    sql<[string, string, number], Row>(
+    sql<[string, string, number, string, number], Row>(
       this.deps.db,
       `SELECT (at / ${HOUR}) * ${HOUR} AS hour, min(v) AS min, max(v) AS max, sum(v) AS sum, count(*) AS n FROM (
-         SELECT at, json_extract(vals, '$."' || ? || '"') AS v FROM health_raw WHERE site_key = ? AND at >= ?
+         SELECT at, json_extract(vals, '$."' || ? || '"') AS v FROM ${SAMPLES}
        ) WHERE v IS NOT NULL GROUP BY 1`,
     )
-      .all(name, siteKey, from)
+      .all(name, siteKey, from, siteKey, from)
       .forEach(add);
     return [...hours.values()].sort((a, b) => a.hour - b.hour).map((r) => ({ at: r.hour, min: r.min, max: r.max, mean: r.sum / r.n }));
   }

@@ -21,7 +21,10 @@ const db = openDatabase({ path: data.dbPath, migrations: data.migrations });
 // The WAL's checkpoints are this thread's (see ingest-worker.ts, INGEST_CHECKPOINT_PAGES).
 db.pragma(`wal_autocheckpoint = ${data.checkpointPages}`);
 let now = 0;
-const writer = new InThreadHealthWriter({ db, health: new HealthStore({ db, clock: { now: () => now } }) });
+const clock = { now: () => now };
+const writer = new InThreadHealthWriter({ db, health: new HealthStore({ db, clock }), clock });
+// What a relay stopped hard left in the inbox.
+writer.settle();
 const reply = (m: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 /** These groups in one transaction; then each answered. */
@@ -40,6 +43,11 @@ function store(groups: ReadonlyArray<ToThread & { type: 'group' }>): void {
     const stored = outcomesToWire(g.id, outcomes.slice(from, (from += batches[i]!.length)));
     reply(stored, [stored.facts.buffer as ArrayBuffer]);
   });
+  // Once the groups are answered. A settle that fails leaves the inbox as it was (stored,
+  // and read from there) and is tried again after the next group.
+  try {
+    writer.settleIfDue();
+  } catch {}
 }
 
 port.on('message', (first: ToThread) => {
@@ -48,6 +56,9 @@ port.on('message', (first: ToThread) => {
   for (; m?.type === 'group'; m = receiveMessageOnPort(port)?.message as ToThread | undefined) groups.push(m);
   if (groups.length) store(groups);
   if (m?.type === 'close') {
+    try {
+      writer.settle();
+    } catch {}
     db.close();
     reply({ type: 'closed' });
     port.close();

@@ -42,8 +42,8 @@ interface Rig {
 
 type Kind = 'in-thread' | 'worker';
 
-async function rig(kind: Kind): Promise<Rig> {
-  const dbPath = join(scratchpad.dir(), 'relay.db');
+async function rig(kind: Kind, dir = scratchpad.dir()): Promise<Rig> {
+  const dbPath = join(dir, 'relay.db');
   const db = openDatabase({ path: dbPath, migrations: MIGRATIONS });
   const log: string[] = [];
   const updates: Array<[string, SiteFacts]> = [];
@@ -61,12 +61,15 @@ async function rig(kind: Kind): Promise<Rig> {
             return w;
           },
         })
-      : new InThreadHealthWriter({ db, health: new HealthStore({ db, clock }) });
+      : new InThreadHealthWriter({ db, health: new HealthStore({ db, clock }), clock });
   const ingest = new HealthIngest({ clock, writer, alerts: { update: (k, f) => void updates.push([k, f]) }, log: (l) => log.push(l) });
   await ingest.start();
   scratchpad.defer(() => db.close());
   scratchpad.defer(() => ingest.stop());
-  const count = db.prepare('SELECT count(*) AS n FROM health_raw WHERE (? IS NULL OR site_key = ?)');
+  // Stored: in the history or still in its inbox (health.ts), each (site, time) once.
+  const count = db.prepare(
+    'SELECT count(*) AS n FROM (SELECT site_key, at FROM health_raw UNION SELECT site_key, at FROM health_inbox) WHERE (? IS NULL OR site_key = ?)',
+  );
   return { db, ingest, log, updates, threads, stored: (site) => (count.get(site ?? null, site ?? null) as { n: number }).n };
 }
 
@@ -76,13 +79,14 @@ describe.each<Kind>(['in-thread', 'worker'])('health writer (%s)', (kind) => {
     // 1,500 batches at once (groups of 512 and the rest), then the same again (redelivered).
     const sites = Array.from({ length: 50 }, (_, i) => `site-${i}`);
     const temperature = (site: string) => Number(site.slice(5));
-    const has = r.db.prepare('SELECT 1 FROM health_raw WHERE site_key = ? AND at = ?').pluck();
+    const inHistory = r.db.prepare('SELECT EXISTS (SELECT 1 FROM health_raw WHERE site_key = ? AND at = ?) OR EXISTS (SELECT 1 FROM health_inbox WHERE site_key = ? AND at = ?)').pluck();
+    const has = (site: string, at: number) => inHistory.get(site, at, site, at);
     const acked: boolean[] = [];
     const burst = () =>
       sites.flatMap((site) =>
         Array.from({ length: 30 }, (_, j) =>
           // Acknowledged: committed, seen through another connection.
-          r.ingest.take(site, batch(j, { tempC: temperature(site) })).then(() => acked.push(has.get(site, NOW - j * 60_000) === 1)),
+          r.ingest.take(site, batch(j, { tempC: temperature(site) })).then(() => acked.push(has(site, NOW - j * 60_000) === 1)),
         ),
       );
     await Promise.all(burst());
@@ -90,8 +94,28 @@ describe.each<Kind>(['in-thread', 'worker'])('health writer (%s)', (kind) => {
     expect(r.stored()).toBe(1500);
     expect(acked.every(Boolean)).toBe(true);
     expect(r.stored('site-7')).toBe(30);
+    // Stopped, the writer has moved its inbox into the history: each sample once.
+    await r.ingest.stop();
+    expect(r.db.prepare('SELECT count(*) FROM health_inbox').pluck().get()).toBe(0);
+    expect(r.db.prepare('SELECT count(*) FROM health_raw').pluck().get()).toBe(1500);
     expect(r.updates.every(([site, f]) => f.temperatureC === temperature(site))).toBe(true);
     expect(new Set(r.updates.map(([site]) => site)).size).toBe(50);
+  });
+
+  it('moves into the history, when it starts, what a relay stopped hard left in the inbox', async () => {
+    const dir = scratchpad.dir();
+    const before = openDatabase({ path: join(dir, 'relay.db'), migrations: MIGRATIONS });
+    const staged = new HealthStore({ db: before, clock: new FakeClock(NOW) });
+    staged.stage('a', [{ at: NOW - 60_000, values: { tempC: 40 } }]);
+    staged.ingest('b', [{ at: NOW - 60_000, values: { tempC: 41 } }]);
+    staged.stage('b', [{ at: NOW - 60_000, values: { tempC: 41 } }]);
+    before.close();
+    const r = await rig(kind, dir);
+    expect(r.db.prepare('SELECT count(*) FROM health_inbox').pluck().get()).toBe(0);
+    expect(r.db.prepare('SELECT site_key, at FROM health_raw ORDER BY site_key').all()).toEqual([
+      { site_key: 'a', at: NOW - 60_000 },
+      { site_key: 'b', at: NOW - 60_000 },
+    ]);
   });
 
   it('drops and logs a batch that does not decode, and stores the rest of its group', async () => {
@@ -134,7 +158,8 @@ describe('health writer in a worker thread', () => {
     expect(failed.every((e) => e instanceof IngestError && e.reason === 'thread-died')).toBe(true);
     expect(r.log.some((l) => /fil d’écriture des relevés de santé s’est arrêté .* un nouveau fil prend la suite/.test(l))).toBe(true);
     // Every acknowledged batch is stored; each group is stored whole or not at all.
-    const isStored = r.db.prepare('SELECT 1 FROM health_raw WHERE site_key = ?').pluck();
+    const inHistory = r.db.prepare('SELECT EXISTS (SELECT 1 FROM health_raw WHERE site_key = ?) OR EXISTS (SELECT 1 FROM health_inbox WHERE site_key = ?)').pluck();
+    const isStored = { get: (site: string) => inHistory.get(site, site) };
     results.forEach((x, i) => x.status === 'fulfilled' && expect(isStored.get(`site-${i}`)).toBe(1));
     for (let g = 0; g < 20; g++) {
       const inGroup = results.slice(g * 512, (g + 1) * 512).map((_, i) => isStored.get(`site-${g * 512 + i}`) === 1);

@@ -189,7 +189,7 @@ export class Relay {
       clock: this.clock,
       alerts: this.alerts,
       writer: opts.ingestInThread
-        ? new InThreadHealthWriter({ db: this.db, health: this.health })
+        ? new InThreadHealthWriter({ db: this.db, health: this.health, clock: this.clock })
         : new WorkerHealthWriter({ dbPath: join(opts.dataDir, 'relay.db'), migrations: MIGRATIONS, ...(opts.log ? { log: opts.log } : {}) }),
       ...(opts.log ? { log: opts.log } : {}),
     });
