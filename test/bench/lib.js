@@ -7,15 +7,21 @@ import { parseEnv } from 'node:util';
 
 export const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'out');
 
+/** This process's environment with the settings of a package's node.env. */
+function withNodeEnv(pkg) {
+  const file = join(dirname(fileURLToPath(import.meta.url)), `../../${pkg}/node.env`);
+  return { ...process.env, ...parseEnv(readFileSync(file, 'utf8')) };
+}
+
 /**
  * The environment a box gives its Node.js process: this one's, with the settings of
  * appliance/node.env (the box's /usr/lib/solidaire/run puts them there before node starts;
  * glibc's MALLOC_ARENA_MAX works only so, not through --env-file).
  */
-export function boxEnv() {
-  const file = join(dirname(fileURLToPath(import.meta.url)), '../../appliance/node.env');
-  return { ...process.env, ...parseEnv(readFileSync(file, 'utf8')) };
-}
+export const boxEnv = () => withNodeEnv('appliance');
+
+/** The environment of a relay's Node.js process: relay/node.env's settings. */
+export const relayEnv = () => withNodeEnv('relay');
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);

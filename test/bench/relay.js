@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { boxEnv, writeResult } from './lib.js';
+import { relayEnv, writeResult } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SITES_JS = fileURLToPath(new URL('./mqtt-sites.mjs', import.meta.url));
@@ -127,7 +127,7 @@ try {
     process.execPath,
     [...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), join(ROOT, 'bin/solidaire.js'), 'relay', '--data', relayDir, '--host', '127.0.0.1', '--http-port', '0', '--mqtt-port', String(mqttPort), '--p2p', '/ip4/127.0.0.1/tcp/0'],
     'Relais Solidaire',
-    boxEnv(), // appliance/node.env, as the relay's own Node settings too
+    relayEnv(), // relay/node.env: the relay's own Node settings
   );
   await relay.ready;
   const pid = relay.child.pid;
