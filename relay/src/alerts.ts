@@ -50,10 +50,16 @@ export interface AlertView {
   readonly clearedAt: number | null;
 }
 
+/**
+ * A rule. `holds` is asked at every batch of every site (thousands a minute): it only
+ * compares; `value` and `message` are built when an alert is raised.
+ */
 interface Rule {
   readonly name: string;
-  /** The value when the rule holds, null when it does not; undefined: cannot tell (keep as is). */
-  check(f: SiteFacts, t: AlertThresholds, now: number, open: boolean): { holds: boolean; value?: number; message: string } | undefined;
+  /** Whether the rule holds (`open`: an alert of it is open); undefined: cannot tell (keep as is). */
+  holds(f: SiteFacts, t: AlertThresholds, now: number, open: boolean): boolean | undefined;
+  value?(f: SiteFacts, now: number): number;
+  message(f: SiteFacts, now: number): string;
 }
 
 const fmtHours = (ms: number) => `${Math.round(ms / 3600_000)} h`;
@@ -61,39 +67,45 @@ const fmtHours = (ms: number) => `${Math.round(ms / 3600_000)} h`;
 const RULES: readonly Rule[] = [
   {
     name: 'silent',
-    check: (f, t, now) => (f.lastSeen === undefined ? undefined : { holds: now - f.lastSeen > t.silentMs, value: now - f.lastSeen, message: `Aucune nouvelle depuis ${fmtHours(now - f.lastSeen)}.` }),
+    holds: (f, t, now) => (f.lastSeen === undefined ? undefined : now - f.lastSeen > t.silentMs),
+    value: (f, now) => now - f.lastSeen!,
+    message: (f, now) => `Aucune nouvelle depuis ${fmtHours(now - f.lastSeen!)}.`,
   },
   {
     name: 'battery_low',
     // Cleared only 5 points above the threshold, or when charging again.
-    check: (f, t, _now, open) =>
-      f.batteryPct === undefined ? undefined : { holds: !f.charging && f.batteryPct < t.batteryPct + (open ? 5 : 0), value: f.batteryPct, message: `Batterie à ${Math.round(f.batteryPct)} %.` },
+    holds: (f, t, _now, open) => (f.batteryPct === undefined ? undefined : !f.charging && f.batteryPct < t.batteryPct + (open ? 5 : 0)),
+    value: (f) => f.batteryPct!,
+    message: (f) => `Batterie à ${Math.round(f.batteryPct!)} %.`,
   },
   {
     name: 'hot',
-    check: (f, t, _now, open) =>
-      f.temperatureC === undefined ? undefined : { holds: f.temperatureC > t.temperatureC - (open ? 5 : 0), value: f.temperatureC, message: `Température du processeur : ${Math.round(f.temperatureC)} °C.` },
+    holds: (f, t, _now, open) => (f.temperatureC === undefined ? undefined : f.temperatureC > t.temperatureC - (open ? 5 : 0)),
+    value: (f) => f.temperatureC!,
+    message: (f) => `Température du processeur : ${Math.round(f.temperatureC!)} °C.`,
   },
   {
     name: 'disk_full',
-    check: (f, t, _now, open) =>
-      f.diskFreePct === undefined ? undefined : { holds: f.diskFreePct < t.diskFreePct + (open ? 2 : 0), value: f.diskFreePct, message: `Plus que ${Math.round(f.diskFreePct)} % de place sur le disque.` },
+    holds: (f, t, _now, open) => (f.diskFreePct === undefined ? undefined : f.diskFreePct < t.diskFreePct + (open ? 2 : 0)),
+    value: (f) => f.diskFreePct!,
+    message: (f) => `Plus que ${Math.round(f.diskFreePct!)} % de place sur le disque.`,
   },
   {
     name: 'undervoltage',
-    check: (f) => (f.undervoltage === undefined ? undefined : { holds: f.undervoltage, message: 'Sous-tension : l’alimentation ou le câble est trop faible.' }),
+    holds: (f) => f.undervoltage,
+    message: () => 'Sous-tension : l’alimentation ou le câble est trop faible.',
   },
   {
     name: 'budget_spent',
-    check: (f, t) =>
-      f.budgetUsedPct === undefined ? undefined : { holds: f.budgetUsedPct >= t.budgetUsedPct, value: f.budgetUsedPct, message: `Forfait du mois utilisé à ${Math.round(f.budgetUsedPct)} %.` },
+    holds: (f, t) => (f.budgetUsedPct === undefined ? undefined : f.budgetUsedPct >= t.budgetUsedPct),
+    value: (f) => f.budgetUsedPct!,
+    message: (f) => `Forfait du mois utilisé à ${Math.round(f.budgetUsedPct!)} %.`,
   },
   {
     name: 'sync_stuck',
-    check: (f, t, now) =>
-      f.syncBacklogOps === undefined || f.lastSyncAt === undefined
-        ? undefined
-        : { holds: f.syncBacklogOps > 0 && now - f.lastSyncAt > t.syncStuckMs, value: f.syncBacklogOps, message: `${f.syncBacklogOps} opérations attendent depuis ${fmtHours(now - f.lastSyncAt)}.` },
+    holds: (f, t, now) => (f.syncBacklogOps === undefined || f.lastSyncAt === undefined ? undefined : f.syncBacklogOps > 0 && now - f.lastSyncAt > t.syncStuckMs),
+    value: (f) => f.syncBacklogOps!,
+    message: (f, now) => `${f.syncBacklogOps!} opérations attendent depuis ${fmtHours(now - f.lastSyncAt!)}.`,
   },
 ];
 
@@ -130,8 +142,8 @@ export class Alerts {
   private readonly t: AlertThresholds;
   private readonly factsByKey = new Map<string, SiteFacts>();
   private readonly dirty = new Set<string>();
-  /** Open alerts by site id and rule. */
-  private readonly open = new Map<string, AlertView>();
+  /** Open alerts by site id, then rule. */
+  private readonly open = new Map<string, Map<string, AlertView>>();
   private readonly sites = new Map<string, { id: string; name: string } | undefined>();
 
   constructor(private readonly deps: AlertsDeps) {
@@ -139,7 +151,7 @@ export class Alerts {
     for (const r of sql<[], { site_key: string; facts: string }>(deps.db, 'SELECT site_key, facts FROM site_facts').all()) {
       this.factsByKey.set(r.site_key, JSON.parse(r.facts) as SiteFacts);
     }
-    for (const r of sql<[], AlertRow>(deps.db, 'SELECT * FROM alerts WHERE cleared_at IS NULL').all()) this.open.set(`${r.site}\u0000${r.rule}`, toView(r));
+    for (const r of sql<[], AlertRow>(deps.db, 'SELECT * FROM alerts WHERE cleared_at IS NULL').all()) this.openOf(r.site).set(r.rule, toView(r));
   }
 
   facts(siteKey: string): SiteFacts {
@@ -183,23 +195,36 @@ export class Alerts {
     if (!site) return;
     const facts = this.facts(siteKey);
     const now = this.deps.clock.now();
+    const open = this.openOf(site.id);
     for (const rule of RULES) {
-      const k = `${site.id}\u0000${rule.name}`;
-      const open = this.open.get(k);
-      const r = rule.check(facts, this.t, now, open !== undefined);
-      if (!r) continue;
-      if (r.holds && !open) {
+      const alert = open.get(rule.name);
+      const holds = rule.holds(facts, this.t, now, alert !== undefined);
+      if (holds === undefined) continue;
+      if (holds && !alert) {
         const id = newId(this.deps.random);
-        sql(this.deps.db, 'INSERT INTO alerts (id, site, rule, message, value, raised_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site.id, rule.name, r.message, r.value ?? null, now);
-        const alert = this.get(id);
-        this.open.set(k, alert);
-        this.deps.onChange?.({ type: 'raised', alert, siteName: site.name });
-      } else if (!r.holds && open) {
-        sql(this.deps.db, 'UPDATE alerts SET cleared_at = ? WHERE id = ?').run(now, open.id);
-        this.open.delete(k);
-        this.deps.onChange?.({ type: 'cleared', alert: this.get(open.id), siteName: site.name });
+        sql(this.deps.db, 'INSERT INTO alerts (id, site, rule, message, value, raised_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          id,
+          site.id,
+          rule.name,
+          rule.message(facts, now),
+          rule.value?.(facts, now) ?? null,
+          now,
+        );
+        const raised = this.get(id);
+        open.set(rule.name, raised);
+        this.deps.onChange?.({ type: 'raised', alert: raised, siteName: site.name });
+      } else if (!holds && alert) {
+        sql(this.deps.db, 'UPDATE alerts SET cleared_at = ? WHERE id = ?').run(now, alert.id);
+        open.delete(rule.name);
+        this.deps.onChange?.({ type: 'cleared', alert: this.get(alert.id), siteName: site.name });
       }
     }
+  }
+
+  private openOf(site: string): Map<string, AlertView> {
+    let open = this.open.get(site);
+    if (!open) this.open.set(site, (open = new Map()));
+    return open;
   }
 
   get(id: string): AlertView {
