@@ -6,7 +6,7 @@
  * cheap (one row per sample: thousands of boxes report every minute); raw samples are
  * rolled up into hours when they leave the 7-day window, and a period's hours are read
  * from both. The ingest stages a fleet's samples in an inbox (appended, no index) and
- * settles them into the history about once a second (migration 008); reads see both.
+ * settles them into the history every few seconds (migration 008); reads see both.
  */
 import { sql, type Db } from '@solidaire/appliance/db';
 import type { Clock } from '@solidaire/appliance/clock';
