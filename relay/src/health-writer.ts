@@ -46,7 +46,7 @@ export class InThreadHealthWriter implements HealthWriter {
     this.settledAt = this.deps.clock.now();
   }
 
-  /** `settle`, if a second has passed since the last or the inbox is full. */
+  /** `settle`, if SETTLE_MS have passed since the last or SETTLE_ROWS wait. */
   settleIfDue(): void {
     if (this.staged > 0 && (this.staged >= SETTLE_ROWS || this.deps.clock.now() - this.settledAt >= SETTLE_MS)) this.settle();
   }

@@ -56,6 +56,7 @@ port.on('message', (first: ToThread) => {
   for (; m?.type === 'group'; m = receiveMessageOnPort(port)?.message as ToThread | undefined) groups.push(m);
   if (groups.length) store(groups);
   if (m?.type === 'close') {
+    // A settle that fails here leaves the inbox to the next start's.
     try {
       writer.settle();
     } catch {}
