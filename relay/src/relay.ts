@@ -35,7 +35,6 @@ import { HealthStore } from './health.js';
 import { HealthIngest } from './ingest.js';
 import { InThreadHealthWriter } from './health-writer.js';
 import { RELAY_CHECKPOINT_PAGES, WorkerHealthWriter } from './ingest-worker.js';
-import { parseTopic } from '@solidaire/appliance/relay-link';
 import { Releases } from './releases.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -142,7 +141,8 @@ export class Relay {
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
       onPublish: async (siteKey, topic, payload) => {
         // Health batches are stored in groups, one commit for many (the PUBACK waits for it).
-        if (parseTopic(topic)?.kind === 'health') await this.ingest.take(siteKey, payload);
+        // The broker has checked the topic is the site's own: no need to parse it again.
+        if (topic === topics.health(siteKey)) await this.ingest.take(siteKey, payload);
         else {
           this.fleet.onPublish(siteKey, topic, payload);
           this.alerts.update(siteKey, { lastSeen: this.clock.now() });
