@@ -29,6 +29,7 @@ import { PeerVectors } from '../bundle/index.js';
 import { Carrying } from './carrying.js';
 import { isLocalAddress } from './addresses.js';
 import { pendingBeyond } from './pending.js';
+import { RoundSchedule } from './schedule.js';
 
 export interface NetworkOptions {
   readonly db: Db;
@@ -120,8 +121,7 @@ export class Network {
   private lastRecordAt = 0;
   private node: P2PNode | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private lastRowid = 0;
-  private readonly lastRoundWith = new Map<string, number>();
+  private readonly schedule = new RoundSchedule();
   private round: Promise<unknown> | undefined;
   /** Rounds asked for and not finished. */
   private rounds = 0;
@@ -395,25 +395,16 @@ export class Network {
     return results;
   }
 
-  /**
-   * On a timer: sync with every peer when something changed here; otherwise with each
-   * peer whose last round is old — a minute on a free link, hours on a metered one.
-   */
+  /** On a timer: the rounds the schedule says are due (schedule.ts). */
   private async tick(): Promise<void> {
     this.recordBytes(true);
     if (this.rounds > 0) return;
     const row = sql<[], { r: number | null }>(this.opts.db, 'SELECT max(rowid) AS r FROM ops').get();
-    const now = this.opts.clock.now();
-    const changed = (row?.r ?? 0) !== this.lastRowid;
-    this.lastRowid = row?.r ?? 0;
-    const due = this.targets().filter((t) => {
-      if (changed) return true;
+    const due = this.schedule.due(this.targets(), row?.r ?? 0, this.opts.clock.now(), (t) => {
       const peer = /\/p2p\/([^/]+)$/.exec(t)?.[1] ?? t;
-      const every = this.policy.settings(this.linkOf(peer)).metered ? (this.opts.meteredResyncMs ?? 6 * 3600_000) : (this.opts.resyncMs ?? 60_000);
-      return now - (this.lastRoundWith.get(t) ?? 0) >= every;
+      return this.policy.settings(this.linkOf(peer)).metered ? (this.opts.meteredResyncMs ?? 6 * 3600_000) : (this.opts.resyncMs ?? 60_000);
     });
     if (!due.length) return;
-    for (const t of due) this.lastRoundWith.set(t, now);
     try {
       await this.syncWith(due);
     } catch (e) {
