@@ -7,8 +7,8 @@
  * Links. Every peer is reached over a named link: "lan" for the neighbours mDNS finds
  * (free), and for configured peers the link their configuration names ("internet" by
  * default: the 3G key), which the box admin may make metered with a monthly budget. Bytes
- * counted on each peer's sockets are added to its link's month; each session asks the
- * link what may cross it now (operation kinds, blobs). A round of syncing goes to the
+ * counted on each peer's sockets are added to its link's month (usage.ts); each session
+ * asks the link what may cross it now (operation kinds, blobs). A round of syncing goes to the
  * free links first, so a blob a neighbour has arrives from it and not over the 3G key.
  *
  * Carrying. Besides the spaces it hosts, a box holds the spaces its grant says it
@@ -30,6 +30,7 @@ import { Carrying } from './carrying.js';
 import { isLocalAddress } from './addresses.js';
 import { pendingBeyond } from './pending.js';
 import { RoundSchedule } from './schedule.js';
+import { SocketUsage } from './usage.js';
 
 export interface NetworkOptions {
   readonly db: Db;
@@ -103,9 +104,6 @@ export const DEFAULT_LINK = 'internet';
 /** Default carrying quota: room for a neighbour's messages, records and some files. */
 export { DEFAULT_CARRY_QUOTA } from './carrying.js';
 export { isLocalAddress } from './addresses.js';
-/** How often socket byte counts are written to the month's usage during a session. */
-const RECORD_EVERY_MS = 1_000;
-
 export { syncRoutes } from './routes.js';
 
 export class Network {
@@ -117,8 +115,7 @@ export class Network {
   private readonly peerVectors: PeerVectors;
   private readonly blobs: StoreBlobs | undefined;
   private readonly configured: Array<{ address: string; peer: string | undefined; link: string }>;
-  private readonly recorded = new Map<string, { bytesIn: number; bytesOut: number }>();
-  private lastRecordAt = 0;
+  private readonly usage: SocketUsage;
   private node: P2PNode | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly schedule = new RoundSchedule();
@@ -129,6 +126,7 @@ export class Network {
   constructor(private readonly opts: NetworkOptions) {
     this.entitlements = new Entitlements(opts.db);
     this.policy = new LinkPolicy({ db: opts.db, clock: opts.clock });
+    this.usage = new SocketUsage({ clock: opts.clock, record: (peer, bytesIn, bytesOut) => this.policy.record(this.linkOf(peer), bytesIn, bytesOut) });
     this.peerVectors = new PeerVectors({ db: opts.db, clock: opts.clock });
     this.configured = (opts.peers ?? []).map((p) => {
       const { address, link } = typeof p === 'string' ? { address: p, link: undefined } : p;
@@ -218,22 +216,10 @@ export class Network {
     return this.policy.allows(link, cls);
   }
 
-  /**
-   * Add the bytes counted on each peer's sockets since the last time to its link's month
-   * (at most once a second unless `now`, or for one peer).
-   */
+  /** This session's bytes so far into their links' months (usage.ts). */
   private recordBytes(now: boolean, only?: string): void {
-    if (!this.node) return;
-    const t = this.opts.clock.now();
-    if (!now && t - this.lastRecordAt < RECORD_EVERY_MS) return;
-    this.lastRecordAt = t;
-    for (const [peer, count] of this.node.bytesByPeer()) {
-      if (only !== undefined && peer !== only) continue;
-      const before = this.recorded.get(peer) ?? { bytesIn: 0, bytesOut: 0 };
-      if (count.bytesIn === before.bytesIn && count.bytesOut === before.bytesOut) continue;
-      this.policy.record(this.linkOf(peer), count.bytesIn - before.bytesIn, count.bytesOut - before.bytesOut);
-      this.recorded.set(peer, { ...count });
-    }
+    const node = this.node;
+    if (node) this.usage.add(() => node.bytesByPeer(), now, only);
   }
 
   async start(): Promise<void> {
