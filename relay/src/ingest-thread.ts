@@ -17,7 +17,7 @@ const data = workerData as IngestThreadData;
 if (!port) throw new Error('ingest-thread.js runs only as the relay’s worker thread');
 if (data.version !== INGEST_WIRE_VERSION) throw new Error(`ingest thread of wire version ${INGEST_WIRE_VERSION}, started by a relay of version ${data.version}`);
 
-const db = openDatabase({ path: data.dbPath, migrations: data.migrations });
+const db = openDatabase({ path: data.dbPath, migrations: data.migrations, pageCacheKib: data.pageCacheKib });
 // The WAL's checkpoints are this thread's (see ingest-worker.ts, INGEST_CHECKPOINT_PAGES).
 db.pragma(`wal_autocheckpoint = ${data.checkpointPages}`);
 let now = 0;

@@ -26,6 +26,8 @@ export interface IngestThreadData {
   readonly migrations: string;
   /** The thread's connection checkpoints the WAL past this many pages (wal_autocheckpoint). */
   readonly checkpointPages: number;
+  /** The connection's page cache, KiB (openDatabase's pageCacheKib). */
+  readonly pageCacheKib: number;
 }
 
 export type ToThread = { type: 'group'; id: number; now: number; bytes: ArrayBuffer } | { type: 'close' };

@@ -34,7 +34,7 @@ import { Alerts, webhookSender, type AlertThresholds } from './alerts.js';
 import { HealthStore } from './health.js';
 import { HealthIngest } from './ingest.js';
 import { InThreadHealthWriter } from './health-writer.js';
-import { RELAY_CHECKPOINT_PAGES, WorkerHealthWriter } from './ingest-worker.js';
+import { RELAY_CHECKPOINT_PAGES, RELAY_PAGE_CACHE_KIB, WorkerHealthWriter } from './ingest-worker.js';
 import { Releases } from './releases.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -113,7 +113,7 @@ export class Relay {
     mkdirSync(opts.dataDir, { recursive: true });
     this.clock = opts.clock ?? systemClock;
     const random = opts.random ?? cryptoRandom;
-    this.db = openDatabase({ path: join(opts.dataDir, 'relay.db'), migrations: MIGRATIONS });
+    this.db = openDatabase({ path: join(opts.dataDir, 'relay.db'), migrations: MIGRATIONS, pageCacheKib: RELAY_PAGE_CACHE_KIB });
     this.registry = new SiteRegistry({ db: this.db, clock: this.clock, random });
     this.adminToken = adminToken(join(opts.dataDir, 'admin-token'), random);
     this.authority = opts.authorityDir ? Authority.open(opts.authorityDir, this.clock) : undefined;

@@ -14,7 +14,9 @@
 // The write route runs after them (it changes the data). Then: the server's RSS right after the load, its CPU over 60 s idle and its
 // RSS at the end of that idle minute (settled), and the cold
 // start (spawn to the first 200 from /healthz) as the median of 3 fresh processes. The
-// server runs with the Node settings of appliance/node.env, as the box does.
+// server runs as the box runs the appliance: bundled with the box's own options
+// (appliance/rolldown.config.mjs; the baseline app in the same bundle shares its hono, as
+// it shared node_modules' before), with the Node settings of appliance/node.env.
 // Env: BENCH_IDLE_S (default 60), BENCH_RUN_S (default 5), to shorten a trial run.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,9 +24,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+import { boxBundle } from '../../appliance/rolldown.config.mjs';
 import { boxEnv, median, writeResult } from './lib.js';
 
-const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
+// Two folders under appliance/, as the box's bundle (the code finds its migrations from there).
+const BUNDLE_DIR = fileURLToPath(new URL('../../appliance/dist/bench-http/', import.meta.url));
+const SERVER = join(BUNDLE_DIR, 'http-server.js');
 const CONNECTIONS = 30;
 const RUNS = 5;
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 5);
@@ -234,6 +240,12 @@ async function coldStart(dataDir) {
   return ms;
 }
 
+{
+  const { output, ...input } = boxBundle({ 'http-server': fileURLToPath(new URL('./http-server.mjs', import.meta.url)) }, BUNDLE_DIR);
+  const bundle = await rolldown(input);
+  await bundle.write(output);
+  await bundle.close();
+}
 const dataDir = mkdtempSync(join(tmpdir(), 'solidaire-bench-http-'));
 try {
   const server = startServer(dataDir);
@@ -360,4 +372,6 @@ try {
   });
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
+  // Not left in appliance/dist, which an image copies.
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
 }

@@ -13,7 +13,7 @@ import { freePort, type Scratch } from '../../appliance/src/testing/index.js';
 import { login, spawnReady, type HttpSession, type Running } from '../support/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/solidaire.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../../appliance/dist/cli/index.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../appliance/dist/box/cli.js', import.meta.url));
 
 export interface Box {
   readonly name: string;
@@ -35,7 +35,7 @@ export interface Federation {
 
 /** `count` boxes set up in folders of `scratch`, all hosting `fed.space`, enrolled in one federation. */
 export async function prepareBoxes(count: number, fed: Federation, scratch: Scratch): Promise<Box[]> {
-  if (!existsSync(CLI)) throw new Error('appliance/dist is missing: build with `npx tsc -b` (npm test does)');
+  if (!existsSync(CLI)) throw new Error('the appliance bundle is missing: build with `npm run build` (npm test does)');
   const authority = Authority.open(scratch.dir(), systemClock);
   const boxes: Box[] = [];
   for (let i = 0; i < count; i++) {

@@ -28,7 +28,7 @@ afterEach(async () => {
 
 describe('solidaire bundle', () => {
   it('exports from one data folder and imports into another, in French', async () => {
-    expect(existsSync(join(ROOT, 'appliance/dist/cli/index.js')), 'build first: npx tsc -b').toBe(true);
+    expect(existsSync(join(ROOT, 'appliance/dist/box/cli.js')), 'build first: npm run build').toBe(true);
     const a = await newBox(boxes, 1);
     const b = await newBox(boxes, 2);
     await makeWork(a);

@@ -94,7 +94,7 @@ function missingBuild(c: Context, missing: SinglePageOptions['missing']): Respon
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Solidaire — interface absente</title>
+    <title>Solidaire &mdash; interface absente</title>
     <style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5}code{background:#eee;padding:0 .2em}</style>
   </head>
   <body>

@@ -82,7 +82,7 @@ describe('releases from a USB stick', () => {
   });
 
   it('`bundle export` puts the release the box holds beside the bundle; `bundle import` takes it (and refuses a badly signed one)', async () => {
-    expect(existsSync(join(REPO_ROOT, 'appliance/dist/cli/index.js')), 'build first: npx tsc -b').toBe(true);
+    expect(existsSync(join(REPO_ROOT, 'appliance/dist/box/cli.js')), 'build first: npm run build').toBe(true);
     const nioro = await box('Nioro', good);
     await nioro.appliance.releases.take(await releaseFile(s.dir(), '0.9.0', good));
     const gavinane = await box('Gavinané', good);
