@@ -19,7 +19,10 @@ release_key=${3:-}
 cache=${SOLIDAIRE_IMAGE_CACHE:-/var/cache/solidaire-image}
 
 log() { printf '%s stage-install: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-[ -f "$repo/appliance/dist/index.js" ] || { echo "stage-install.sh: build the application first (npm run build)" >&2; exit 1; }
+# The box runs the appliance's bundle (appliance/dist/box, made by npm run build after tsc).
+for built in appliance/dist/index.js appliance/dist/box/cli.js; do
+  [ -f "$repo/$built" ] || { echo "stage-install.sh: $built is missing: build the application first (npm run build)" >&2; exit 1; }
+done
 mkdir -p "$cache"
 
 modules_key=$( { cat "$repo/package-lock.json"; cat "$here/arm64-modules.sh"; } | sha256sum | cut -c1-16)

@@ -62,8 +62,9 @@ export class BlobStore {
         cb(null, chunk);
       },
     });
+    const out = createWriteStream(tmp, { flags: 'wx' });
     try {
-      await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(source, meter, out);
       await fsync(tmp);
       const sha256 = hash.digest('hex');
       const final = this.pathOf(sha256);
@@ -78,6 +79,9 @@ export class BlobStore {
       this.record(sha256, size);
       return { sha256, size, created: !existed };
     } catch (e) {
+      // pipeline rejects at the first error without waiting for the file to be closed: an
+      // open still under way would create the file after the rm (a leftover in tmp/).
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(tmp, { force: true });
       throw e;
     }
