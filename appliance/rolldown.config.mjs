@@ -9,9 +9,9 @@
 // comments are dropped and non-ASCII characters escaped, so that V8 keeps each chunk's
 // source as one byte per character (one character above U+00FF makes it two).
 //
-// The output sits two folders under appliance/ like every compiled module (dist/db/…),
-// so the paths the code finds from import.meta.url (migrations, package.json, the UI)
-// stay right. better-sqlite3 and cbor-extract load native addons from their own folders:
+// The output sits two folders under appliance/ (dist/box/), so a path a module finds from
+// import.meta.url (migrations, package.json, the UI) stays right only if that module was two
+// folders deep too (dist/db/index.js): the build refuses one that was not (sameDepth). better-sqlite3 and cbor-extract load native addons from their own folders:
 // they stay in node_modules.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'rolldown';
@@ -37,13 +37,32 @@ const oneBytePerCharacter = {
   },
 };
 
+const applianceDir = here('.');
+
+/**
+ * Fails the build when a module of the appliance that uses import.meta.url was not compiled
+ * two folders under appliance/ (dist/<room>/<file>.js), the depth of the bundle: in the
+ * bundle its import.meta.url becomes the bundle's, and a relative path from it would point
+ * elsewhere (appliance.ts read appliance/package.json instead of the release's root one,
+ * and a box refused every update: it answered with the wrong version).
+ */
+const sameDepth = {
+  name: 'same-depth-for-import-meta-url',
+  transform(code, id) {
+    if (!id.startsWith(applianceDir) || !code.includes('import.meta.url')) return null;
+    const depth = id.slice(applianceDir.length).split('/').filter(Boolean).length - 1;
+    if (depth !== 2) this.error(`${id.slice(applianceDir.length)} : utilise import.meta.url à ${depth} dossier(s) sous appliance/, or le paquet de la boîte est à 2 (dist/box/) : ses chemins relatifs y seraient faux. Déplacez ce code dans un module à cette profondeur (dist/<dossier>/<fichier>.js).`);
+    return null;
+  },
+};
+
 /** Options for a bundle of the appliance from `input` into `dir` (also used by the HTTP bench). */
 export function boxBundle(input, dir) {
   return {
     input,
     platform: 'node',
     external: ['better-sqlite3', 'cbor-extract'],
-    plugins: [oneBytePerCharacter],
+    plugins: [sameDepth, oneBytePerCharacter],
     output: { dir, cleanDir: true, format: 'esm', charset: 'ascii', comments: false, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
   };
 }

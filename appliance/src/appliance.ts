@@ -4,8 +4,8 @@
  * port) is given here, so tests can run many in one process.
  */
 import { join } from 'node:path';
-import { readUpdateState, releaseOfferSchema, ReleaseDelivery } from './update/index.js';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readUpdateState, releaseOfferSchema, ReleaseDelivery, VERSION } from './update/index.js';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase, WriteQueue, type Db } from './db/index.js';
@@ -69,8 +69,7 @@ export interface ApplianceOptions {
 
 export const RELEASE_KEY_FILE = '/usr/share/solidaire/release-key.pub';
 
-/** The release's version: the root package.json's (a release bundle is built with it). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION };
 
 export class Appliance {
   readonly services: Services;

@@ -9,3 +9,4 @@ export {
   ReleaseDelivery, wantRelease, releaseOfferSchema, DELIVERY_FILE,
   type Delivery, type ReleaseOffer, type UpdateReport, type UpdatesPlace,
 } from './delivery.js';
+export { VERSION } from './version.js';
