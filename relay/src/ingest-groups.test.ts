@@ -1,7 +1,7 @@
 /**
  * When the relay commits the health batches it holds (ingest.ts): a lone batch waits for
- * company (GROUP_MS), a burst is committed within the turn it arrived in, and a full group
- * at once. Each `take` resolves (the PUBACK leaves) only after its group's commit.
+ * company (GROUP_MS), a burst is committed within the turn it arrived in, a full group
+ * at once, and what came during a commit as soon as that commit is done. Each `take` resolves (the PUBACK leaves) only after its group's commit.
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@solidaire/appliance/clock';
@@ -53,6 +53,34 @@ describe('health ingest groups', () => {
     expect(commits).toEqual([512]);
     await Promise.all(acks);
     expect(commits).toEqual([512, 88]);
+  });
+
+  it('commits what came during a commit as soon as that commit is done, without waiting for company', async () => {
+    const commits: number[] = [];
+    const held: Array<() => void> = [];
+    const writer: HealthWriter = {
+      start: async () => {},
+      stop: async () => {},
+      write: (batches) =>
+        new Promise((resolve) => {
+          commits.push(batches.length);
+          held.push(() => resolve(batches.map(() => ({ facts: {} }))));
+        }),
+    };
+    const ingest_ = new HealthIngest({ clock: new FakeClock(0), alerts: { update: () => {} }, writer });
+    const first = Array.from({ length: 40 }, (_, i) => ingest_.take(`s${i}`, Buffer.from('x')));
+    await turn();
+    expect(commits).toEqual([40]);
+    // Three more while the writer holds the first group: too few to be a burst.
+    const late = Array.from({ length: 3 }, (_, i) => ingest_.take(`t${i}`, Buffer.from('x')));
+    await turn();
+    expect(commits).toEqual([40]);
+    held[0]!();
+    await Promise.all(first);
+    await turn();
+    expect(commits).toEqual([40, 3]);
+    held[1]!();
+    await Promise.all(late);
   });
 
   it('fails every batch of a group whose commit fails', async () => {

@@ -9,7 +9,9 @@
  *    sends its next batch only once the last is acknowledged, so the rate is the boxes in
  *    flight divided by the wait. Once GROUP_BUSY batches wait, the group is committed at
  *    the end of this turn of the event loop, with whatever else the turn brought;
- *  - GROUP_MAX batches are committed at once.
+ *  - GROUP_MAX batches are committed at once;
+ *  - what came while a group was being committed goes at the end of the turn its commit
+ *    ends in: the writer is free, and those boxes have waited already.
  * Who decodes and stores a group is a HealthWriter: the relay's own thread
  * (health-writer.ts) or a worker thread (ingest-worker.ts), so that the broker's event loop
  * does not spend itself on decoding and inserts.
@@ -118,7 +120,14 @@ export class HealthIngest {
     } catch (e) {
       for (const it of items) it.done(e);
       return;
+    } finally {
+      this.flushWaiting();
     }
     for (const it of items) it.done();
+  }
+
+  /** What came while a group was being stored goes at the end of this turn: the writer is free. */
+  private flushWaiting(): void {
+    if (this.queue.length && !this.soon) this.soon = setImmediate(() => void this.flush());
   }
 }

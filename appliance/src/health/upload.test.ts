@@ -4,7 +4,7 @@ import { openDatabase } from '../db/index.js';
 import { FakeClock } from '../clock/index.js';
 import { HealthHistory } from './history.js';
 import { UploadQueue, type BatchOptions } from './upload.js';
-import { decodeBatch, HealthBatchError, type DecodedBatch } from './wire.js';
+import { decodeBatch, encodeBatch, HealthBatchError, type DecodedBatch } from './wire.js';
 import { cbor, HOUR_MS } from './metrics.js';
 import { PI_READINGS, syntheticSample } from './testing.js';
 
@@ -152,5 +152,30 @@ describe('health uploads', () => {
     expect(() => decodeBatch(brotliCompressSync(cbor.encode([1, 0, 0, [['x', []]], []])))).toThrow(HealthBatchError);
     // A compression bomb stops at the decoded-size limit.
     expect(() => decodeBatch(brotliCompressSync(Buffer.alloc(8 * 1024 * 1024)))).toThrow(HealthBatchError);
+    // Uncompressed (first byte 0x85, a CBOR array of five): checked the same way.
+    expect(() => decodeBatch(cbor.encode([2, 0, 0, [], []]))).toThrow(HealthBatchError);
+    expect(() => decodeBatch(cbor.encode([1, 0, 0, [['x', []]], []]))).toThrow(HealthBatchError);
+    expect(() => decodeBatch(new Uint8Array([0x85, 1, 0xff]))).toThrow(HealthBatchError);
+  });
+
+  it('sends a batch brotli-compressed only when that makes it smaller, and decodes both', () => {
+    const values = [12, 10, 8, 150, 512, 3800, 900, 2900, 29000, 21000, 86400, 1, 1200, 300, 0, 80, 2, 5000, -300];
+    const at = Date.UTC(2026, 11, 1);
+    const batchOf = (n: number) => Array.from({ length: n }, (_, i) => ({ at: at + i * 60_000, values: values.map((v, j) => (j === 10 ? v + i * 60 : v)), up: null }));
+    // One sample (a box with a steady link, every minute): smaller as it is.
+    const one = encodeBatch(at, at + 1, batchOf(1), []);
+    expect(one[0]).toBe(0x85);
+    expect(one.length).toBe(cbor.encode(cbor.decode(one)).length);
+    expect(decodeBatch(one).samples.map((x) => x.metrics.memTotalMiB)).toEqual([3800]);
+    // An hour of them: brotli'd, and smaller than its CBOR.
+    const hour = encodeBatch(at, at + 3_600_000, batchOf(60), []);
+    expect(hour[0]! & 0x0f).toBe(0x0b);
+    expect(decodeBatch(hour).samples).toHaveLength(60);
+    // What tells them apart: no brotli stream this encoder writes begins with 0x85.
+    for (let n = 1; n <= 400; n += 7) {
+      const b = encodeBatch(at, at + n * 60_000, batchOf(n), []);
+      if (b[0] !== 0x85) expect(b[0]! & 0x0f, `a batch of ${n} samples`).toBe(0x0b);
+      expect(decodeBatch(b).samples).toHaveLength(n);
+    }
   });
 });

@@ -1,6 +1,11 @@
 /**
  * The health batch on the wire (box → relay, MQTT topic solidaire/v1/sites/{site}/health),
- * version 1: brotli( CBOR [1, from, to, samples, rollups] ).
+ * version 1: CBOR [1, from, to, samples, rollups], brotli-compressed when that is smaller.
+ * A batch of one sample (a box with a steady link sends one a minute) is smaller as it is,
+ * and its brotli cost the relay 7 of the 9 µs of decoding it. The first byte tells the two
+ * apart: a CBOR array of five is 0x85; a brotli stream as Node writes it (window 22)
+ * begins with a byte whose low four bits are 0xB. Relays decode both since 2026-12-04;
+ * one older would drop an uncompressed batch as unreadable: update the relay first.
  *
  *   from, to   ms; the batch tells everything the box kept in [from, to)
  *   samples    [[dt, values, up?], …]       raw samples; dt = at − the previous sample's at
@@ -36,8 +41,12 @@ export function encodeBatch(from: number, to: number, samples: readonly StoredSa
     return [x.level, dt, x.n, x.aggs];
   });
   const raw = cbor.encode([HEALTH_WIRE_VERSION, from, to, s, r]);
-  return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+  const packed = brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+  return packed.length < raw.length ? packed : raw;
 }
+
+/** The first byte of a batch sent uncompressed: a CBOR array of five items. */
+const UNCOMPRESSED = 0x85;
 
 /** A metric's summary over a period, in natural units (load, %, °C, MiB…). */
 export type MetricSummary = { min: number; max: number; avg: number; n: number } | { last: number } | { bits: number };
@@ -81,7 +90,8 @@ const batchSchema = z.tuple([
 export function decodeBatch(payload: Uint8Array): DecodedBatch {
   let raw: unknown;
   try {
-    raw = cbor.decode(brotliDecompressSync(payload, { maxOutputLength: MAX_BATCH_DECODED }));
+    if (payload.byteLength > MAX_BATCH_DECODED) throw new Error(`larger than ${MAX_BATCH_DECODED} bytes`);
+    raw = cbor.decode(payload[0] === UNCOMPRESSED ? payload : brotliDecompressSync(payload, { maxOutputLength: MAX_BATCH_DECODED }));
   } catch (e) {
     throw new HealthBatchError(`health batch unreadable: ${e instanceof Error ? e.message : String(e)}`);
   }
