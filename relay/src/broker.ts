@@ -40,8 +40,12 @@ export interface BrokerOptions {
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer; readonly port?: number };
   /** The spaces a site is granted (for the heads it may follow). */
   readonly spacesOf: (siteKey: string) => ReadonlySet<string>;
-  /** Every message a site publishes, once authorised and before it is acknowledged (ingestion into the fleet). */
-  readonly onPublish?: (siteKey: string, topic: string, payload: Buffer) => void | Promise<void>;
+  /**
+   * Every message a site publishes, once authorised and before it is acknowledged
+   * (ingestion into the fleet): `done` once handled, with an error to refuse it. A callback,
+   * not a promise: this runs for every message a site sends.
+   */
+  readonly onPublish?: (siteKey: string, topic: string, payload: Buffer, done: (e?: unknown) => void) => void;
   readonly onPresence?: (siteKey: string, online: boolean) => void;
 }
 
@@ -134,9 +138,7 @@ export class Broker {
         // A site's payload is a Buffer of its own (a view of what its socket read, never
         // reused): no copy.
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        Promise.resolve(this.opts.onPublish(client.id, packet.topic, payload))
-          .then(() => done(null))
-          .catch((e: unknown) => done(e instanceof Error ? e : new Error(String(e))));
+        this.opts.onPublish(client.id, packet.topic, payload, (e) => done(e === undefined ? null : e instanceof Error ? e : new Error(String(e))));
       },
       authorizeSubscribe: (client, sub, done) => {
         // A refused filter is answered 0x80 in the SUBACK; the connection stays.

@@ -82,12 +82,15 @@ export class HealthIngest {
    * not decode is dropped (and logged): the box would only send it again.
    */
   take(siteKey: string, payload: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const n = this.queue.push({ siteKey, payload, done: (e) => (e ? reject(e) : resolve()) });
-      if (n >= GROUP_MAX) void this.flush();
-      else if (n === 1) this.timer = setTimeout(() => void this.flush(), GROUP_MS);
-      else if (n === GROUP_BUSY) this.soon = setImmediate(() => void this.flush());
-    });
+    return new Promise((resolve, reject) => this.enqueue(siteKey, payload, (e) => (e === undefined ? resolve() : reject(e))));
+  }
+
+  /** `take`, answered through `done` (with the error if not stored): the broker's way, no promise per batch. */
+  enqueue(siteKey: string, payload: Uint8Array, done: (e?: unknown) => void): void {
+    const n = this.queue.push({ siteKey, payload, done });
+    if (n >= GROUP_MAX) void this.flush();
+    else if (n === 1) this.timer = setTimeout(() => void this.flush(), GROUP_MS);
+    else if (n === GROUP_BUSY) this.soon = setImmediate(() => void this.flush());
   }
 
   /**
@@ -118,7 +121,8 @@ export class HealthIngest {
       });
       for (const [siteKey, f] of facts) alerts.update(siteKey, f);
     } catch (e) {
-      for (const it of items) it.done(e);
+      const failed = e ?? new Error('relevés de santé non enregistrés');
+      for (const it of items) it.done(failed);
       return;
     } finally {
       this.flushWaiting();

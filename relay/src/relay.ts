@@ -139,15 +139,19 @@ export class Relay {
       ...(opts.redis ? { redis: opts.redis } : {}),
       ...(opts.tls ? { tls: { key: readFileSync(opts.tls.keyFile), cert: readFileSync(opts.tls.certFile), ...(opts.tls.port !== undefined ? { port: opts.tls.port } : {}) } } : {}),
       spacesOf: (siteKey) => new Set(Object.keys(this.hub.network.entitlements.grantOf(siteKey)?.spaces ?? {})),
-      onPublish: async (siteKey, topic, payload) => {
+      onPublish: (siteKey, topic, payload, done) => {
         // Health batches are stored in groups, one commit for many (the PUBACK waits for it).
         // The broker has checked the topic is the site's own: no need to parse it again.
-        if (topic === topics.health(siteKey)) await this.ingest.take(siteKey, payload);
-        else {
+        if (topic === topics.health(siteKey)) {
+          return this.ingest.enqueue(siteKey, payload, (e) => done(e ?? this.published(siteKey, topic, payload)));
+        }
+        try {
           this.fleet.onPublish(siteKey, topic, payload);
           this.alerts.update(siteKey, { lastSeen: this.clock.now() });
+        } catch (e) {
+          return done(e);
         }
-        this.events.emit('publish', siteKey, topic, payload);
+        done(this.published(siteKey, topic, payload));
       },
       onPresence: (siteKey, online) => {
         this.fleet.onPresence(siteKey, online).catch((e: unknown) => opts.onError?.(e));
@@ -193,6 +197,16 @@ export class Relay {
         : new WorkerHealthWriter({ dbPath: join(opts.dataDir, 'relay.db'), migrations: MIGRATIONS, ...(opts.log ? { log: opts.log } : {}) }),
       ...(opts.log ? { log: opts.log } : {}),
     });
+  }
+
+  /** Tell the listeners of `publish` (tests, the demo); what one of them throws refuses the message. */
+  private published(siteKey: string, topic: string, payload: Buffer): unknown {
+    try {
+      this.events.emit('publish', siteKey, topic, payload);
+    } catch (e) {
+      return e;
+    }
+    return undefined;
   }
 
   async start(): Promise<RelayAddresses> {
