@@ -10,8 +10,8 @@
  *    flight divided by the wait. Once GROUP_BUSY batches wait, the group is committed at
  *    the end of this turn of the event loop, with whatever else the turn brought;
  *  - GROUP_MAX batches are committed at once;
- *  - what came while a group was being committed goes at the end of the turn its commit
- *    ends in: the writer is free, and those boxes have waited already.
+ *  - after a burst's commit, what came meanwhile goes at the end of that turn: the writer
+ *    is free, and those boxes have waited already.
  * Who decodes and stores a group is a HealthWriter: the relay's own thread
  * (health-writer.ts) or a worker thread (ingest-worker.ts), so that the broker's event loop
  * does not spend itself on decoding and inserts.
@@ -125,7 +125,8 @@ export class HealthIngest {
       for (const it of items) it.done(failed);
       return;
     } finally {
-      this.flushWaiting();
+      // Under load only: a fleet's trickle keeps waiting for company (a commit each is CPU).
+      if (items.length >= GROUP_BUSY) this.flushWaiting();
     }
     for (const it of items) it.done();
   }
