@@ -10,9 +10,10 @@
 // source as one byte per character (one character above U+00FF makes it two).
 //
 // The output sits two folders under appliance/ (dist/box/), so a path a module finds from
-// import.meta.url (migrations, package.json, the UI) stays right only if that module was two
-// folders deep too (dist/db/index.js): the build refuses one that was not (sameDepth). better-sqlite3 and cbor-extract load native addons from their own folders:
-// they stay in node_modules.
+// import.meta.url (migrations, package.json, the UI) stays right only if that module was
+// two folders deep too (dist/db/index.js): the build refuses one that was not (sameDepth).
+// better-sqlite3 and cbor-extract load native addons from their own folders: they stay in
+// node_modules.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'rolldown';
 

@@ -138,7 +138,12 @@ export class Broker {
         // A site's payload is a Buffer of its own (a view of what its socket read, never
         // reused): no copy.
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        this.opts.onPublish(client.id, packet.topic, payload, (e) => done(e === undefined ? null : e instanceof Error ? e : new Error(String(e))));
+        const answer = (e?: unknown) => done(e === undefined ? null : e instanceof Error ? e : new Error(String(e)));
+        try {
+          this.opts.onPublish(client.id, packet.topic, payload, answer);
+        } catch (e) {
+          answer(e ?? new Error('publication non traitée'));
+        }
       },
       authorizeSubscribe: (client, sub, done) => {
         // A refused filter is answered 0x80 in the SUBACK; the connection stays.
