@@ -1,7 +1,8 @@
 /**
  * When the relay commits the health batches it holds (ingest.ts): a lone batch waits for
  * company (GROUP_MS), a burst is committed within the turn it arrived in, a full group
- * at once, and what came during a commit as soon as that commit is done. Each `take` resolves (the PUBACK leaves) only after its group's commit.
+ * at once, and what came during a burst's commit as soon as that commit is done. Each
+ * `take` resolves (the PUBACK leaves) only after its group's commit.
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@solidaire/appliance/clock';
@@ -55,7 +56,7 @@ describe('health ingest groups', () => {
     expect(commits).toEqual([512, 88]);
   });
 
-  it('commits what came during a commit as soon as that commit is done, without waiting for company', async () => {
+  it('commits what came during a burst\'s commit as soon as that commit is done, without waiting for company', async () => {
     const commits: number[] = [];
     const held: Array<() => void> = [];
     const writer: HealthWriter = {
