@@ -17,6 +17,7 @@ import { Level } from 'level';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { siteMayPublish, siteMaySubscribe, topics } from '@solidaire/appliance/relay-link';
 import type { SiteRegistry } from './registry.js';
+import { narrowRetainedLookups } from './retained.js';
 
 const require = createRequire(import.meta.url);
 // The async persistence class (aedes 1.x needs it); the package's main is the callback one.
@@ -109,6 +110,8 @@ export class Broker {
       this.level = new Level<string, Buffer>(this.opts.dir, { valueEncoding: 'buffer' });
       await this.level.open();
       persistence = new LevelPersistence(this.level);
+      // A SUBSCRIBE reads the retained messages under its filter's head, not the fleet's.
+      narrowRetainedLookups(persistence, this.level);
     }
     const aedes = await Aedes.createBroker({
       persistence,

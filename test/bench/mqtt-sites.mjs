@@ -3,6 +3,10 @@
 // without starving the relay on 2 cores). Usage: node mqtt-sites.mjs @options.json where:
 //   { host, port, sites: [{ id, password }], mode: 'capacity' | 'saturation',
 //     payloads: [base64…], startAt, durationS, everyMs (capacity: one publish per site per everyMs) }
+// Each site connects as a box does (appliance/src/relay-link/client.ts): a persistent
+// session with its presence "offline" as last will; without a session, it subscribes to its
+// commands and to the release offer; then it publishes its presence, retained. The relay
+// thus holds one retained presence per site, as with a real fleet.
 // A site's j-th publish carries payloads[startAt + j] (each a health batch of its own
 // time, so every one is new to the relay); a site stops when they run out.
 // Prints `CONNECTED n` once every site is connected; on a line on stdin it starts; prints
@@ -22,50 +26,75 @@ function client(site) {
   return new Promise((resolve) => {
     const socket = connect(opts.port, opts.host);
     const parser = mqttPacket.parser({ protocolVersion: 4 });
-    const c = { socket, site, nextId: 1, waiting: undefined, open: false, count: 0 };
+    const c = { socket, site, nextId: 1, pending: new Map(), open: false, count: 0 };
     socket.setNoDelay(true);
     socket.on('data', (d) => parser.parse(d));
     socket.on('error', () => stats.errors++);
-    socket.on('close', () => (c.open = false));
+    socket.on('close', () => {
+      c.open = false;
+      for (const w of c.pending.values()) w(false);
+      c.pending.clear();
+    });
     parser.on('packet', (p) => {
       if (p.cmd === 'connack') {
         if (p.returnCode !== 0) {
           stats.errors++;
           return resolve(c);
         }
-        socket.write(mqttPacket.generate({ cmd: 'subscribe', messageId: c.nextId++, subscriptions: [{ topic: `solidaire/v1/sites/${site.id}/cmd/#`, qos: 1 }] }));
-      } else if (p.cmd === 'suback') {
-        c.open = true;
-        stats.connected++;
-        resolve(c);
-      } else if (p.cmd === 'puback') {
-        stats.acked++;
-        const w = c.waiting;
-        c.waiting = undefined;
-        w?.();
+        void hello(c, p.sessionPresent).then(() => {
+          c.open = true;
+          stats.connected++;
+          resolve(c);
+        });
+      } else if (p.cmd === 'puback' || p.cmd === 'suback') {
+        const w = c.pending.get(p.messageId);
+        c.pending.delete(p.messageId);
+        w?.(true);
       } else if (p.cmd === 'publish' && p.qos === 1) {
         socket.write(mqttPacket.generate({ cmd: 'puback', messageId: p.messageId }));
       }
     });
-    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: false, clientId: site.id, keepalive: 600, username: site.id, password: Buffer.from(site.password) }));
+    // As a box connects (appliance/src/relay-link/client.ts): a persistent session, and
+    // its retained presence "offline" as its last will.
+    const will = { topic: `solidaire/v1/sites/${site.id}/state`, payload: Buffer.from('offline'), qos: 1, retain: true };
+    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: false, clientId: site.id, keepalive: 600, username: site.id, password: Buffer.from(site.password), will }));
     clients.push(c);
   });
 }
 
-function publish(c) {
+/** Send a packet that takes a message id: true on its PUBACK or SUBACK, false if the connection closed first. */
+function request(c, packet) {
   return new Promise((resolve) => {
-    const payload = payloads[startAt + c.count];
-    if (!c.open || !payload) {
-      c.open = c.open && !!payload;
-      return resolve();
-    }
-    c.count++;
-    c.waiting = resolve;
-    stats.sent++;
     const messageId = c.nextId++;
     if (c.nextId > 65000) c.nextId = 1;
-    c.socket.write(mqttPacket.generate({ cmd: 'publish', topic: `solidaire/v1/sites/${c.site.id}/health`, payload, qos: 1, messageId, retain: false, dup: false }));
+    c.pending.set(messageId, resolve);
+    c.socket.write(mqttPacket.generate({ ...packet, messageId }));
   });
+}
+
+/**
+ * What a box does once connected: without a session, it subscribes to its commands and to
+ * the release offer, one after the other; then it publishes its presence, retained.
+ */
+async function hello(c, sessionPresent) {
+  const id = c.site.id;
+  if (!sessionPresent) {
+    await request(c, { cmd: 'subscribe', subscriptions: [{ topic: `solidaire/v1/sites/${id}/cmd/#`, qos: 1 }] });
+    await request(c, { cmd: 'subscribe', subscriptions: [{ topic: 'solidaire/v1/releases/offer', qos: 1 }] });
+  }
+  const state = Buffer.from(JSON.stringify({ state: 'online', version: '0.1.0', budgetUsedPct: 12.5 }));
+  await request(c, { cmd: 'publish', topic: `solidaire/v1/sites/${id}/state`, payload: state, qos: 1, retain: true, dup: false });
+}
+
+async function publish(c) {
+  const payload = payloads[startAt + c.count];
+  if (!c.open || !payload) {
+    c.open = c.open && !!payload;
+    return;
+  }
+  c.count++;
+  stats.sent++;
+  if (await request(c, { cmd: 'publish', topic: `solidaire/v1/sites/${c.site.id}/health`, payload, qos: 1, retain: false, dup: false })) stats.acked++;
 }
 
 // Connect in waves, so the relay is not hit by 10,000 handshakes in one tick.

@@ -1,5 +1,6 @@
 // Benchmark (issue 4, Proof): the relay under a fleet, with simulated sites as light raw
-// MQTT clients in other processes (mqtt-sites.mjs), in two parts.
+// MQTT clients in other processes (mqtt-sites.mjs, each connecting as a box does: last
+// will, subscriptions, retained presence), in two parts.
 //   capacity    SITES enrolled sites connected at once with persistent sessions, each
 //               sending a health batch a minute, every batch ingested into the fleet
 //               store: relay.sites.count, relay.rss.mb (median of readings every 2 s;
