@@ -145,13 +145,14 @@ export class Relay {
         if (topic === topics.health(siteKey)) {
           return this.ingest.enqueue(siteKey, payload, (e) => done(e ?? this.published(siteKey, topic, payload)));
         }
+        let written: Promise<void>;
         try {
-          this.fleet.onPublish(siteKey, topic, payload);
+          written = this.fleet.onPublish(siteKey, topic, payload);
           this.alerts.update(siteKey, { lastSeen: this.clock.now() });
         } catch (e) {
           return done(e);
         }
-        done(this.published(siteKey, topic, payload));
+        written.then(() => done(this.published(siteKey, topic, payload)), done);
       },
       onPresence: (siteKey, online) => {
         this.fleet.onPresence(siteKey, online).catch((e: unknown) => opts.onError?.(e));
