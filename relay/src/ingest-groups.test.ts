@@ -1,8 +1,9 @@
 /**
  * When the relay commits the health batches it holds (ingest.ts): a lone batch waits for
  * company (GROUP_MS), a burst is committed within the turn it arrived in, a full group
- * at once, and what came during a burst's commit as soon as that commit is done. Each
- * `take` resolves (the PUBACK leaves) only after its group's commit.
+ * at once, and what came during a burst's commit as soon as that commit is done (during a
+ * small group's, it waits for company like any other). Each `take` resolves (the PUBACK
+ * leaves) only after its group's commit.
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@solidaire/appliance/clock';
@@ -82,6 +83,34 @@ describe('health ingest groups', () => {
     expect(commits).toEqual([40, 3]);
     held[1]!();
     await Promise.all(late);
+  });
+
+  it('keeps what came during a small group\'s commit waiting for company: a fleet\'s trickle is not a burst', async () => {
+    const commits: number[] = [];
+    const held: Array<() => void> = [];
+    const writer: HealthWriter = {
+      start: async () => {},
+      stop: async () => {},
+      write: (batches) =>
+        new Promise((resolve) => {
+          commits.push(batches.length);
+          held.push(() => resolve(batches.map(() => ({ facts: {} }))));
+        }),
+    };
+    const ingest_ = new HealthIngest({ clock: new FakeClock(0), alerts: { update: () => {} }, writer });
+    const first = [ingest_.take('a', Buffer.from('x')), ingest_.take('b', Buffer.from('x'))];
+    await ms(60);
+    expect(commits).toEqual([2]);
+    const late = ingest_.take('c', Buffer.from('x'));
+    held[0]!();
+    await Promise.all(first);
+    await turn();
+    await ms(10);
+    expect(commits).toEqual([2]); // still waiting for company
+    await ms(60);
+    expect(commits).toEqual([2, 1]);
+    held[1]!();
+    await late;
   });
 
   it('fails every batch of a group whose commit fails', async () => {
