@@ -52,4 +52,16 @@ describe('relay: presences share their commits', () => {
     expect(commits()).toBe(2);
     expect(f.presence('site3')).toMatchObject({ online: false, lastSeen: clock.now() });
   });
+
+  it('writes what waits at once when the relay stops', async () => {
+    const { fleet: f, commits } = fleet();
+    const gone = f.onPresence('site1', false);
+    await f.stop();
+    expect(commits()).toBe(1);
+    expect(f.presence('site1').online).toBe(false);
+    expect(f.presence('site1').lastSeen).not.toBeNull();
+    await gone;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(commits()).toBe(1); // its timer is gone with it
+  });
 });

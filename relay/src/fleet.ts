@@ -110,14 +110,26 @@ export class Fleet {
   private queuePresence(item: Omit<PresenceItem, 'done'>): Promise<void> {
     return new Promise((resolve, reject) => {
       this.presenceQueue.push({ ...item, done: (e) => (e ? reject(e) : resolve()) });
-      if (this.presenceQueue.length === 1) setTimeout(() => void this.flushPresence(), PRESENCE_GROUP_MS);
+      if (this.presenceQueue.length === 1) this.presenceTimer = setTimeout(() => void this.flushPresence(), PRESENCE_GROUP_MS);
     });
   }
 
   private readonly presenceQueue: PresenceItem[] = [];
+  private presenceTimer: NodeJS.Timeout | undefined;
 
-  private async flushPresence(): Promise<void> {
+  /**
+   * Write the presences that wait, now: the relay stops, and its broker has closed every
+   * connection. Commands still queued are not sent again (they go at the next connection).
+   */
+  async stop(): Promise<void> {
+    await this.flushPresence(false);
+  }
+
+  private async flushPresence(deliver = true): Promise<void> {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
     const items = this.presenceQueue.splice(0);
+    if (!items.length) return;
     try {
       const presence = sql(
         this.deps.db,
@@ -143,7 +155,7 @@ export class Fleet {
     for (const it of items) {
       try {
         // Commands still waiting go again: a site that had no session yet never got them.
-        if (it.online) {
+        if (it.online && deliver) {
           const site = this.deps.registry.byKey(it.siteKey);
           if (site) for (const c of this.commands(site.id).filter((c) => c.state === 'queued')) await this.deliver(it.siteKey, c);
         }

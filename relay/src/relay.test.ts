@@ -233,6 +233,20 @@ describe('relay: broker', () => {
     expect(await received).toEqual({ topic: topics.command(a.siteId, 'cmd-1'), payload: '{"action":"sync-now"}' });
   });
 
+  it('a site connected when the relay stops is shown offline after, not online until it comes back', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 1));
+    const first = await startRelay(clock);
+    const a = await enrolled(first, clock, 1, 'Nioro');
+    const c = await connect(`mqtt://127.0.0.1:${first.relay.broker.port}`, a.siteId, a.config.mqtt.password, { clean: false });
+    c.on('error', () => {});
+    for (let i = 0; i < 100 && !first.relay.fleet.presence(a.siteId).online; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(first.relay.fleet.presence(a.siteId).online).toBe(true);
+    await first.stop();
+    c.end(true);
+    const again = await startRelay(clock, first.dataDir, first.authorityDir);
+    expect(again.relay.fleet.presence(a.siteId).online).toBe(false);
+  });
+
   it('a revoked site is disconnected at once and refused after', async () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 1));
     const r = await startRelay(clock);
