@@ -168,8 +168,8 @@ export class Fleet {
 
   /**
    * Something a site published (already authorised by the broker); resolves once written.
-   * Its presence goes in the presence queue, one commit for all those of the same turn:
-   * when a fleet reconnects, every box publishes its presence at once.
+   * Its presence goes in the presence queue, one commit for all those of the same
+   * PRESENCE_GROUP_MS: when a fleet reconnects, every box publishes its presence at once.
    */
   onPublish(siteKey: string, topic: string, payload: Buffer): Promise<void> {
     const t = parseTopic(topic);
@@ -177,7 +177,7 @@ export class Fleet {
     if (t.kind === 'state') {
       if (payload.toString('utf8') === 'offline') {
         // The last will: the broker lost the site (keep-alive expired, link cut). In the
-        // presence queue, so that it lands after a connection seen in the same turn.
+        // presence queue, so that it lands after a connection seen in the same group.
         this.onPresence(siteKey, false).catch(() => {});
         return Promise.resolve();
       }

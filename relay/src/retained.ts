@@ -13,7 +13,9 @@
  *
  * This reads the persistence's own storage (aedes-persistence-level 9: key `retained:` +
  * topic, value the packet in msgpack); retained.test.ts compares the answers with the
- * persistence's own, filter by filter, so a change of that format fails there.
+ * persistence's own, filter by filter, so a change of that format fails there. Relays
+ * sharing Redis are not narrowed: aedes-persistence-redis has Redis scan its hash of
+ * retained messages (HSCAN MATCH on the filter's head), in Redis's own process.
  */
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
