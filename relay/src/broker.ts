@@ -73,6 +73,22 @@ function skipRoutingOfHealth(aedes: Aedes): void {
   };
 }
 
+/**
+ * A site's session keeps only the filters it was granted. Once one filter of a SUBSCRIBE
+ * is granted, aedes stores all the packet's filters, the refused ones too; the session
+ * then queued what they matched while the site was away, and made them live subscriptions
+ * again at its next connection (relay/src/broker-acl.test.ts: a site asking for another
+ * site's commands beside its own got them). `mayKeep` is the same rule as the refusal's.
+ */
+function keepOnlyGranted(persistence: unknown, mayKeep: (siteKey: string, filter: string) => boolean): void {
+  const p = persistence as { addSubscriptions(client: { id: string }, subs: Array<{ topic: string }>): Promise<void> };
+  const add = p.addSubscriptions.bind(p);
+  p.addSubscriptions = (client, subs) => {
+    const kept = subs.filter((s) => mayKeep(client.id, s.topic));
+    return kept.length ? add(client, kept) : Promise.resolve();
+  };
+}
+
 export class Broker {
   private aedes: Aedes | undefined;
   private tcp: Server | undefined;
@@ -113,6 +129,8 @@ export class Broker {
       // A SUBSCRIBE reads the retained messages under its filter's head, not the fleet's.
       narrowRetainedLookups(persistence, this.level);
     }
+    const mayFollow = (siteKey: string, filter: string) => siteMaySubscribe(siteKey, filter, this.opts.spacesOf(siteKey));
+    keepOnlyGranted(persistence, mayFollow);
     const aedes = await Aedes.createBroker({
       persistence,
       ...(mq ? { mq } : {}),
@@ -150,7 +168,7 @@ export class Broker {
       },
       authorizeSubscribe: (client, sub, done) => {
         // A refused filter is answered 0x80 in the SUBACK; the connection stays.
-        if (!siteMaySubscribe(client.id, sub.topic, this.opts.spacesOf(client.id))) return done(null, null);
+        if (!mayFollow(client.id, sub.topic)) return done(null, null);
         done(null, sub);
       },
     });
