@@ -18,6 +18,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { siteMayPublish, siteMaySubscribe, topics } from '@solidaire/appliance/relay-link';
 import type { SiteRegistry } from './registry.js';
 import { narrowRetainedLookups } from './retained.js';
+import { ownSubscriptions } from './subscriptions.js';
 
 const require = createRequire(import.meta.url);
 // The async persistence class (aedes 1.x needs it); the package's main is the callback one.
@@ -126,8 +127,10 @@ export class Broker {
       this.level = new Level<string, Buffer>(this.opts.dir, { valueEncoding: 'buffer' });
       await this.level.open();
       persistence = new LevelPersistence(this.level);
-      // A SUBSCRIBE reads the retained messages under its filter's head, not the fleet's.
+      // A SUBSCRIBE reads the retained messages under its filter's head, not the fleet's,
+      // and is stored without a search of the other subscribers to the same filter.
       narrowRetainedLookups(persistence, this.level);
+      ownSubscriptions(persistence, this.level);
     }
     const mayFollow = (siteKey: string, filter: string) => siteMaySubscribe(siteKey, filter, this.opts.spacesOf(siteKey));
     keepOnlyGranted(persistence, mayFollow);
