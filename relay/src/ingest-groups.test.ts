@@ -25,6 +25,22 @@ function ingest(failing = false) {
   return { it, commits };
 }
 
+/** A writer that holds each commit until told: `held[i]()` lets the i-th one finish. */
+function heldIngest() {
+  const commits: number[] = [];
+  const held: Array<() => void> = [];
+  const writer: HealthWriter = {
+    start: async () => {},
+    stop: async () => {},
+    write: (batches) =>
+      new Promise((resolve) => {
+        commits.push(batches.length);
+        held.push(() => resolve(batches.map(() => ({ facts: {} }))));
+      }),
+  };
+  return { it: new HealthIngest({ clock: new FakeClock(0), alerts: { update: () => {} }, writer }), commits, held };
+}
+
 const turn = () => new Promise((r) => setImmediate(r));
 const ms = (n: number) => new Promise((r) => setTimeout(r, n));
 
@@ -58,18 +74,7 @@ describe('health ingest groups', () => {
   });
 
   it('commits what came during a burst\'s commit as soon as that commit is done, without waiting for company', async () => {
-    const commits: number[] = [];
-    const held: Array<() => void> = [];
-    const writer: HealthWriter = {
-      start: async () => {},
-      stop: async () => {},
-      write: (batches) =>
-        new Promise((resolve) => {
-          commits.push(batches.length);
-          held.push(() => resolve(batches.map(() => ({ facts: {} }))));
-        }),
-    };
-    const ingest_ = new HealthIngest({ clock: new FakeClock(0), alerts: { update: () => {} }, writer });
+    const { it: ingest_, commits, held } = heldIngest();
     const first = Array.from({ length: 40 }, (_, i) => ingest_.take(`s${i}`, Buffer.from('x')));
     await turn();
     expect(commits).toEqual([40]);
@@ -86,18 +91,7 @@ describe('health ingest groups', () => {
   });
 
   it('keeps what came during a small group\'s commit waiting for company: a fleet\'s trickle is not a burst', async () => {
-    const commits: number[] = [];
-    const held: Array<() => void> = [];
-    const writer: HealthWriter = {
-      start: async () => {},
-      stop: async () => {},
-      write: (batches) =>
-        new Promise((resolve) => {
-          commits.push(batches.length);
-          held.push(() => resolve(batches.map(() => ({ facts: {} }))));
-        }),
-    };
-    const ingest_ = new HealthIngest({ clock: new FakeClock(0), alerts: { update: () => {} }, writer });
+    const { it: ingest_, commits, held } = heldIngest();
     const first = [ingest_.take('a', Buffer.from('x')), ingest_.take('b', Buffer.from('x'))];
     await ms(60);
     expect(commits).toEqual([2]);
