@@ -11,24 +11,19 @@
  * site's `sites/{id}/cmd/#` reads its own commands, not the fleet's presence; a filter
  * without wildcards is one lookup.
  *
- * This reads the persistence's own storage (aedes-persistence-level 9: key `retained:` +
- * topic, value the packet in msgpack); retained.test.ts compares the answers with the
- * persistence's own, filter by filter, so a change of that format fails there. Relays
- * sharing Redis are not narrowed: aedes-persistence-redis has Redis scan its hash of
- * retained messages (HSCAN MATCH on the filter's head), in Redis's own process.
+ * This reads the persistence's own storage (persistence-format.ts); retained.test.ts
+ * compares the answers with the persistence's own, filter by filter. Relays sharing Redis
+ * are not narrowed: aedes-persistence-redis has Redis scan its hash of retained messages
+ * (HSCAN MATCH on the filter's head), in Redis's own process.
  */
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type { Level } from 'level';
+import { decodeRecord, MATCHING, RETAINED_PREFIX } from './persistence-format.js';
 
 const require = createRequire(import.meta.url);
-const msgpack = require('msgpack-lite') as { decode(b: Buffer): RetainedPacket };
 const { QlobberTrue } = require('qlobber') as { QlobberTrue: new (opts: object) => { add(f: string): void; test(t: string): boolean } };
 
-/** aedes-persistence-level's key of a retained message. */
-const RETAINED = 'retained:';
-/** MQTT 3.1.1 filters, as aedes and its persistence match them. */
-const MATCHING = { wildcard_one: '+', wildcard_some: '#', separator: '/', match_empty_levels: true };
 
 interface RetainedPacket {
   readonly topic: string;
@@ -54,10 +49,10 @@ export async function* retainedMatching(db: Level<string, Buffer>, filters: read
     const levels = filter.split('/');
     const wild = levels.findIndex((l) => l === '+' || l === '#');
     if (wild === -1) {
-      const blob = await db.get(RETAINED + filter, { valueEncoding: 'buffer' });
+      const blob = await db.get(RETAINED_PREFIX + filter, { valueEncoding: 'buffer' });
       if (blob !== undefined && !sent.has(filter)) {
         sent.add(filter);
-        yield msgpack.decode(blob);
+        yield decodeRecord<RetainedPacket>(blob);
       }
       continue;
     }
@@ -66,11 +61,11 @@ export async function* retainedMatching(db: Level<string, Buffer>, filters: read
     // Every key starting with the literal head (`a/b` for `a/b/#`, which matches `a/b`
     // itself): bytes from the head to the head with its last byte one higher. The last byte
     // of UTF-8 text is never 0xFF, so the bound is the first byte string past them all.
-    const from = Buffer.from(RETAINED + levels.slice(0, wild).join('/'));
+    const from = Buffer.from(RETAINED_PREFIX + levels.slice(0, wild).join('/'));
     const to = Buffer.from(from);
     to[to.length - 1] = from[from.length - 1]! + 1;
     for await (const blob of db.values({ gte: from, lt: to, keyEncoding: 'buffer', valueEncoding: 'buffer' })) {
-      const packet = msgpack.decode(blob);
+      const packet = decodeRecord<RetainedPacket>(blob);
       if (sent.has(packet.topic) || !matcher.test(packet.topic)) continue;
       sent.add(packet.topic);
       yield packet;

@@ -12,15 +12,15 @@
  * Stored in the broker's LevelDB under `relay-subscription:{client id}:{filter}` (JSON of
  * the options); the subscriptions of QoS 1 and 2, which decide what a site's persistent
  * session queues while it is away, are also held in a topic tree in memory. The
- * persistence's own keys (`subscriptions:`) are moved here at start, before it loads them,
- * so it holds none: every method of its that reads them is replaced here.
+ * persistence's own keys (persistence-format.ts) are moved here at start, before it loads
+ * them, so it holds none: every method of its that reads them is replaced here.
  */
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type { Level } from 'level';
+import { decodeRecord, MATCHING, SUBSCRIPTIONS_PREFIX } from './persistence-format.js';
 
 const require = createRequire(import.meta.url);
-const msgpack = require('msgpack-lite') as { decode(b: Buffer): StoredByThem };
 type TopicTree = {
   add(topic: string, sub: Subscription): void;
   remove(topic: string, sub: { clientId: string; topic: string }): void;
@@ -28,11 +28,7 @@ type TopicTree = {
 };
 const QlobberSub = require('qlobber/aedes/qlobber-sub') as new (opts: object) => TopicTree;
 
-/** MQTT 3.1.1 filters, as aedes and its persistence match them. */
-const MATCHING = { wildcard_one: '+', wildcard_some: '#', separator: '/', match_empty_levels: true };
 const OURS = 'relay-subscription:';
-/** aedes-persistence-level 9's key prefix for a subscription (value: msgpack of it with its clientId). */
-const THEIRS = 'subscriptions:';
 
 interface Options {
   readonly qos: number;
@@ -92,8 +88,8 @@ export function ownSubscriptions(persistence: unknown, db: Level<string, Buffer>
   p.setup = async (broker) => {
     // A relay from before kept its subscriptions in the persistence's keys: moved here.
     const moved: Array<{ type: 'put' | 'del'; key: string; value?: string }> = [];
-    for await (const [key, value] of db.iterator({ gte: THEIRS, lt: past(THEIRS), valueEncoding: 'buffer' })) {
-      const s = msgpack.decode(value);
+    for await (const [key, value] of db.iterator({ gte: SUBSCRIPTIONS_PREFIX, lt: past(SUBSCRIPTIONS_PREFIX), valueEncoding: 'buffer' })) {
+      const s = decodeRecord<StoredByThem>(value);
       moved.push({ type: 'del', key }, { type: 'put', key: clientPrefix(s.clientId) + s.topic, value: JSON.stringify(options(s)) });
     }
     if (moved.length) await db.batch(moved as never, { valueEncoding: 'utf8' });
