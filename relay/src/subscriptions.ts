@@ -40,7 +40,6 @@ interface Subscription extends Options {
   readonly clientId: string;
   readonly topic: string;
 }
-type StoredByThem = Subscription;
 interface Client {
   readonly id: string;
 }
@@ -89,7 +88,7 @@ export function ownSubscriptions(persistence: unknown, db: Level<string, Buffer>
     // A relay from before kept its subscriptions in the persistence's keys: moved here.
     const moved: Array<{ type: 'put' | 'del'; key: string; value?: string }> = [];
     for await (const [key, value] of db.iterator({ gte: SUBSCRIPTIONS_PREFIX, lt: past(SUBSCRIPTIONS_PREFIX), valueEncoding: 'buffer' })) {
-      const s = decodeRecord<StoredByThem>(value);
+      const s = decodeRecord<Subscription>(value);
       moved.push({ type: 'del', key }, { type: 'put', key: clientPrefix(s.clientId) + s.topic, value: JSON.stringify(options(s)) });
     }
     if (moved.length) await db.batch(moved as never, { valueEncoding: 'utf8' });
